@@ -4,4 +4,11 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
   'syms': { 'inspect_vl.cli': { 'inspect_vl.cli._usage': ('cli.html#_usage', 'inspect_vl/cli.py'),
                                 'inspect_vl.cli.main': ('cli.html#main', 'inspect_vl/cli.py'),
                                 'inspect_vl.cli.resolve': ('cli.html#resolve', 'inspect_vl/cli.py'),
-                                'inspect_vl.cli.version': ('cli.html#version', 'inspect_vl/cli.py')}}}
+                                'inspect_vl.cli.version': ('cli.html#version', 'inspect_vl/cli.py')},
+            'inspect_vl.generate': { 'inspect_vl.generate.DecodeSettings': ('generate.html#decodesettings', 'inspect_vl/generate.py'),
+                                     'inspect_vl.generate.DecodeSettings.__post_init__': ( 'generate.html#decodesettings.__post_init__',
+                                                                                           'inspect_vl/generate.py'),
+                                     'inspect_vl.generate.GenerationResult': ('generate.html#generationresult', 'inspect_vl/generate.py'),
+                                     'inspect_vl.generate.Generator': ('generate.html#generator', 'inspect_vl/generate.py'),
+                                     'inspect_vl.generate.Generator.generate': ( 'generate.html#generator.generate',
+                                                                                 'inspect_vl/generate.py')}}}
