@@ -40,6 +40,25 @@ def write_nbdev_yml():
     (NBS/'nbdev.yml').write_text('project:\n  output-dir: _site\n\nwebsite:\n  title: "inspect_vl"\n'
         '  description: "Notebook-first toolkit for vision-language inspection models"\n  repo-branch: main\n')
 
+def apply_output_files(proc: Path):
+    """smalldocs names a page after its notebook file; nbdev (and quarto) use the `output-file` frontmatter
+    (`00_geometry.ipynb` -> `geometry.html`). Rename the processed notebooks so both renderers give the same URLs."""
+    import re
+    moves = {}
+    for nb in proc.rglob('*.ipynb'):
+        txt = nb.read_text(encoding='utf-8')
+        m = re.search(r'output-file:\s*([^\s"\\]+)\.html', txt)
+        nb.write_text(re.sub(r'"output-file:[^"]*",?\n\s*', '', txt), encoding='utf-8')  # smalldocs would warn about it
+        if m and m.group(1) != nb.stem:
+            new = nb.with_name(m.group(1) + '.ipynb')
+            nb.rename(new)
+            moves[nb.relative_to(proc).as_posix()] = new.relative_to(proc).as_posix()
+    for yml in (proc/'sidebar.yml', proc/'_quarto.yml'):
+        if not yml.exists(): continue
+        txt = yml.read_text(encoding='utf-8')
+        for old, new in moves.items(): txt = re.sub(rf'(?<![\w/.]){re.escape(old)}\b', new, txt)
+        yml.unlink(); yml.write_text(txt, encoding='utf-8')  # unlink first: the staged _quarto.yml may be a link
+
 def main():
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     os.chdir(ROOT)
@@ -47,6 +66,7 @@ def main():
     from nbdev.serve import proc_nbs
     proc_nbs(n_workers=0, force=True)
     proc = ROOT/'_proc'
+    apply_output_files(proc)
     r = subprocess.run([str(Path(sys.executable).parent/'smalldocs'), 'render', '--quiet', str(proc)])
     if r.returncode: sys.exit(r.returncode)
     out = ROOT/'docs'
