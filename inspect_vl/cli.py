@@ -5,22 +5,22 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'version', 'resolve', 'main']
 
-# %% ../nbs/14_cli.ipynb #73a0597c
+# %% ../nbs/14_cli.ipynb #d4a0f2a0
 import importlib, sys
 
-# %% ../nbs/14_cli.ipynb #c0e2e9d3
+# %% ../nbs/14_cli.ipynb #a82283e1
 COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
 }
 
-# %% ../nbs/14_cli.ipynb #9641da89
+# %% ../nbs/14_cli.ipynb #f97b5e1d
 def version():
     "Print the installed package version."
     from inspect_vl import __version__
     print(__version__)
 
-# %% ../nbs/14_cli.ipynb #177ce1e1
+# %% ../nbs/14_cli.ipynb #200b07ff
 def _usage():
     w = max(map(len, COMMANDS))
     lines = [f'  {k:<{w}}  {h}' for k,(_,h) in COMMANDS.items()]
@@ -32,7 +32,7 @@ def resolve(name:str):
     mod, fn = COMMANDS[name][0].split(':')
     return getattr(importlib.import_module(mod), fn)
 
-# %% ../nbs/14_cli.ipynb #e0418df9
+# %% ../nbs/14_cli.ipynb #09b0eda4
 def main(argv:list=None):
     "Entry point of the `inspect-vl` console script: dispatch `argv[0]` to its subcommand."
     argv = sys.argv[1:] if argv is None else list(argv)

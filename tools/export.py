@@ -21,6 +21,19 @@ def sync_version():
     if not init.exists(): init.write_text('')
     set_version(ROOT/'inspect_vl', settings()['version'])
 
+def ensure_cell_ids():
+    "Give every cell lacking an id a stable one: nbdev writes cell ids into the modules, so random ids would churn them."
+    import hashlib
+    for nb in (ROOT/'nbs').rglob('*.ipynb'):
+        if '.ipynb_checkpoints' in nb.parts: continue
+        d = json.loads(nb.read_text(encoding='utf-8'))
+        missing = [c for c in d['cells'] if not c.get('id')]
+        if not missing: continue
+        for i, c in enumerate(d['cells']):
+            if not c.get('id'): c['id'] = hashlib.sha1(f"{i}:{''.join(c['source'])}".encode()).hexdigest()[:8]
+        d['nbformat'], d['nbformat_minor'] = 4, max(d.get('nbformat_minor', 5), 5)
+        nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+
 def _directives(src):
     return {m.group(1).strip() for m in re.finditer(r'^#\|\s*([^\n]+)$', src, re.M)}
 
@@ -43,6 +56,7 @@ def readme():
 
 if __name__ == '__main__':
     sync_version()
+    ensure_cell_ids()
     r = subprocess.run([str(Path(sys.executable).parent/'nbdev-export')], cwd=ROOT)
     if r.returncode: sys.exit(r.returncode)
     readme()

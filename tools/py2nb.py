@@ -2,7 +2,7 @@
 
 The .ipynb it writes is the source of truth afterwards; the script is scratch. Usage: python tools/py2nb.py SRC.py DST.ipynb
 """
-import json, re, sys
+import hashlib, json, re, sys
 from pathlib import Path
 
 def py2nb(src: str) -> dict:
@@ -13,7 +13,9 @@ def py2nb(src: str) -> dict:
         body = body.strip('\n')
         if md: body = '\n'.join(l[2:] if l.startswith('# ') else l.lstrip('#') for l in body.splitlines())
         lines = body.splitlines(keepends=True)
-        c = dict(cell_type='markdown' if md else 'code', metadata={}, source=lines)
+        # stable ids: nbdev writes cell ids into the exported modules, so random ones would churn the package
+        cid = hashlib.sha1(f'{len(cells)}:{body}'.encode()).hexdigest()[:8]
+        c = dict(cell_type='markdown' if md else 'code', id=cid, metadata={}, source=lines)
         if not md: c.update(execution_count=None, outputs=[])
         cells.append(c)
     return dict(cells=cells, metadata=dict(kernelspec=dict(display_name='python3', language='python', name='python3')),
