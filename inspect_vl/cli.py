@@ -5,8 +5,9 @@
 # %% auto #0
 __all__ = ['COMMANDS', 'version', 'resolve', 'main']
 
-# %% ../nbs/14_cli.ipynb #d4a0f2a0
+# %% ../nbs/14_cli.ipynb #5b1834d0
 import importlib, sys
+from fastcore.script import call_parse, parse_cli
 
 # %% ../nbs/14_cli.ipynb #a82283e1
 COMMANDS = {
@@ -14,7 +15,8 @@ COMMANDS = {
     'version': ('inspect_vl.cli:version', 'print the package version'),
 }
 
-# %% ../nbs/14_cli.ipynb #f97b5e1d
+# %% ../nbs/14_cli.ipynb #7f26bfeb
+@call_parse
 def version():
     "Print the installed package version."
     from inspect_vl import __version__
@@ -32,14 +34,18 @@ def resolve(name:str):
     mod, fn = COMMANDS[name][0].split(':')
     return getattr(importlib.import_module(mod), fn)
 
-# %% ../nbs/14_cli.ipynb #09b0eda4
+# %% ../nbs/14_cli.ipynb #5ea09b75
 def main(argv:list=None):
     "Entry point of the `inspect-vl` console script: dispatch `argv[0]` to its subcommand."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'): return print(_usage())
     try: f = resolve(argv[0])
     except ValueError as e: sys.exit(f'inspect-vl: {e}')
+    func = getattr(f, '__wrapped__', f)  # the plain function under `@call_parse`
     old = sys.argv
-    sys.argv = [f'inspect-vl {argv[0]}', *argv[1:]]  # call_parse functions read sys.argv
-    try: return f()
+    sys.argv = [f'inspect-vl {argv[0]}', *argv[1:]]  # fastcore's parser reads sys.argv; prog shows in --help
+    try:
+        pargs, kwargs, _ = parse_cli(func)
+        res = func(*pargs, **kwargs)
+        return res if isinstance(res, int) else None
     finally: sys.argv = old
