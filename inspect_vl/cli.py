@@ -9,10 +9,11 @@ __all__ = ['COMMANDS', 'version', 'resolve', 'main']
 import importlib, sys
 from fastcore.script import call_parse, parse_cli
 
-# %% ../nbs/14_cli.ipynb #a82283e1
+# %% ../nbs/14_cli.ipynb #9557750c
 COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
+    'check-config': ('inspect_vl.config:check_config', 'validate a training config and print it resolved'),
 }
 
 # %% ../nbs/14_cli.ipynb #7f26bfeb
