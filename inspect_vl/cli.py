@@ -12,6 +12,8 @@ import importlib, sys
 COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
+    'validate': ('inspect_vl.records:validate_cli', 'check JSONL files against the data contract'),
+    'import': ('inspect_vl.records:import_cli', 'convert a COCO or LabelMe export into contract JSONL splits'),
 }
 
 # %% ../nbs/14_cli.ipynb #c0087c82
@@ -41,5 +43,9 @@ def main(argv:list=None):
     except ValueError as e: sys.exit(f'inspect-vl: {e}')
     old = sys.argv
     sys.argv = [f'inspect-vl {argv[0]}', *argv[1:]]  # call_parse functions read sys.argv
-    try: return f()
+    try:
+        if not hasattr(f, '__wrapped__'): return f()
+        from fastcore.script import parse_cli  # a call_parse function: give it the arguments sys.argv holds
+        pargs, kwargs, _ = parse_cli(f.__wrapped__)
+        return f(*pargs, **kwargs)
     finally: sys.argv = old
