@@ -14,6 +14,7 @@ COMMANDS = {
     'version': ('inspect_vl.cli:version', 'print the package version'),
     'validate': ('inspect_vl.records:validate_cli', 'check JSONL files against the data contract'),
     'import': ('inspect_vl.records:import_cli', 'convert a COCO or LabelMe export into contract JSONL splits'),
+    'synth': ('inspect_vl.synth:synth_cli', 'generate the synthetic inspection world (records, images, Stage-A tickets)'),
 }
 
 # %% ../nbs/14_cli.ipynb #c0087c82
