@@ -9,11 +9,18 @@ __all__ = ['COMMANDS', 'version', 'resolve', 'main']
 import importlib, sys
 from fastcore.script import call_parse, parse_cli
 
-# %% ../nbs/14_cli.ipynb #9557750c
+# %% ../nbs/14_cli.ipynb #d949c4e0
 COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
+    'synth': ('inspect_vl.synth:synth_cli', 'generate the synthetic inspection world (records, images, Stage-A tickets)'),
+    'validate': ('inspect_vl.records:validate_cli', 'check JSONL files against the data contract'),
+    'import': ('inspect_vl.records:import_cli', 'convert a COCO or LabelMe export into contract JSONL splits'),
+    'tiny-model': ('inspect_vl.model:tiny_model_cli', 'build a tiny random-init Qwen3-VL checkpoint folder (tests, demos)'),
     'check-config': ('inspect_vl.config:check_config', 'validate a training config and print it resolved'),
+    'stage-b': ('inspect_vl.stage_b.runner:stage_b_cli', 'run the Stage-B verdict loop from a YAML config'),
+    'stage-b-report': ('inspect_vl.stage_b.runner:stage_b_report_cli', 'rebuild group_report.jsonl of a Stage-B run folder'),
+    'guidance-restore': ('inspect_vl.stage_b.runner:guidance_restore_cli', 'restore a Stage-B run guidance from its last snapshot'),
 }
 
 # %% ../nbs/14_cli.ipynb #7f26bfeb
