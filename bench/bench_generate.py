@@ -1,0 +1,57 @@
+"""Stage-A generation: images/s with batch 8 against one image at a time, on the tiny Qwen3-VL (goal >= 4x).
+
+Both runs decode the same images with the same greedy settings (so the same tokens), side by side in one process;
+each is timed `REPEATS` times and the best run counts. Prints the time split (preprocess / prefill / decode / post).
+"""
+import os, sys, tempfile, time
+from pathlib import Path
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+N_IMAGES, BATCH, NEW_TOKENS, REPEATS = 16, 8, 32, 2
+
+def _setup():
+    import numpy as np, transformers
+    from PIL import Image
+    from inspect_vl.model import make_tiny_qwen3vl, load_model, load_processor
+    transformers.utils.logging.disable_progress_bar()
+    d = make_tiny_qwen3vl(Path(tempfile.mkdtemp())/'tiny')
+    rng = np.random.default_rng(0)
+    sizes = [(640, 480), (480, 640), (512, 512), (800, 600), (300, 400), (1024, 768), (256, 256), (400, 300)]
+    prompt = '请用一行中文总结图片中的目标，按 desc×N 的格式输出，用中文逗号分隔。任务重点：关注BBU设备及挡风板需求与配置符合性。'
+    convs = []
+    for i in range(N_IMAGES):
+        w, h = sizes[i % len(sizes)]
+        img = Image.fromarray(rng.integers(0, 255, (h, w, 3), dtype=np.uint8))
+        convs.append([{'role': 'system', 'content': '你是图片摘要助手，只输出一行中文。'},
+                      {'role': 'user', 'content': [{'type': 'image', 'image': img}, {'type': 'text', 'text': prompt}]}])
+    return load_model(d), load_processor(d), convs
+
+def _best(engine, convs, settings):
+    best, best_stats = float('inf'), None
+    for _ in range(REPEATS):
+        engine.reset_stats(); t0 = time.perf_counter()
+        out = engine.generate(convs, settings)
+        dt = time.perf_counter() - t0
+        if dt < best: best, best_stats = dt, engine.stats
+    return best, best_stats, out
+
+def bench() -> list:
+    from inspect_vl.generate import GenerationEngine, DecodeSettings
+    model, proc, convs = _setup()
+    settings = DecodeSettings(max_new_tokens=NEW_TOKENS)
+    batched, single = GenerationEngine(model, proc, batch_size=BATCH), GenerationEngine(model, proc, batch_size=1)
+    batched.generate(convs[:BATCH], settings); single.generate(convs[:2], settings)  # warm-up
+    tb, sb, ob = _best(batched, convs, settings)
+    ts, ss, os_ = _best(single, convs, settings)
+    same = [r.raw for r in ob] == [r.raw for r in os_]
+    ratio = ts / tb
+    print(f'batch {BATCH}: {N_IMAGES / tb:.1f} images/s  ({sb})', file=sys.stderr)
+    print(f'batch 1: {N_IMAGES / ts:.1f} images/s  ({ss})', file=sys.stderr)
+    print(f'outputs identical: {same}; torch threads {__import__("torch").get_num_threads()}', file=sys.stderr)
+    for name, st in ((f'batch {BATCH}', sb), ('batch 1', ss)):
+        print(f'time split {name}: ' + ', '.join(f'{k} {100 * v:.0f} %' for k, v in st.split().items()), file=sys.stderr)
+    return [dict(name=f'stage-A images/s batch {BATCH} vs 1 (tiny)', value=ratio, goal='>= 4', unit='ratio', ok=ratio >= 4 and same)]
+
+if __name__ == '__main__':
+    for r in bench(): print(r)
