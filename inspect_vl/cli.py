@@ -12,6 +12,9 @@ import importlib, sys
 COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
+    'stage-b': ('inspect_vl.stage_b.runner:stage_b_cli', 'run the Stage-B verdict loop from a YAML config'),
+    'stage-b-report': ('inspect_vl.stage_b.runner:stage_b_report_cli', 'rebuild group_report.jsonl of a Stage-B run folder'),
+    'guidance-restore': ('inspect_vl.stage_b.runner:guidance_restore_cli', 'restore a Stage-B run guidance from its last snapshot'),
 }
 
 # %% ../nbs/14_cli.ipynb #c0087c82
