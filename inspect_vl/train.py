@@ -484,9 +484,10 @@ class JsonlLog:
         tmp.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), encoding='utf-8')
         os.replace(tmp, self.path)
 
-# %% ../nbs/10_train.ipynb #e4686d13
+# %% ../nbs/10_train.ipynb #11b36c7b
 from fastcore.basics import patch
 from tqdm.auto import tqdm
+from accelerate.utils import DistributedDataParallelKwargs, set_seed
 
 MODEL_INPUTS = ('input_ids', 'attention_mask', 'pixel_values', 'image_grid_thw', 'mm_token_type_ids', 'position_ids',
                 'pixel_values_videos', 'video_grid_thw')
@@ -494,7 +495,6 @@ MODEL_INPUTS = ('input_ids', 'attention_mask', 'pixel_values', 'image_grid_thw',
 def make_accelerator(precision: Precision, cpu: bool = None):
     "An Accelerator with the run's mixed precision (DDP with find_unused_parameters when there are several processes)."
     from accelerate import Accelerator
-    from accelerate.utils import DistributedDataParallelKwargs
     return Accelerator(mixed_precision=precision.mixed_precision, cpu=on_cpu() if cpu is None else cpu,
                        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
 
@@ -528,7 +528,7 @@ class TrainResult:
     metrics: dict          # the run's summary row and the last evaluation
     stopped: bool = False  # True when `stop_after` ended it early (as if killed; no final checkpoint)
 
-# %% ../nbs/10_train.ipynb #67f047b2
+# %% ../nbs/10_train.ipynb #6b92074f
 class Trainer:
     "A training run on Accelerate: token-weighted loss, three learning rates, evaluation, checkpoints that resume exactly."
     def __init__(self, cfg: Config, # the run's validated config
@@ -544,6 +544,7 @@ class Trainer:
                  eval_collate_fn = None, # default: collate_fn
                  precision: Precision = None, # default: resolve_precision(cfg)
                  accelerator = None, # default: make_accelerator(precision)
+                 progress: bool = True, # show a tqdm bar (rank 0)
                 ):
         self.cfg, tr = cfg, cfg.training
         self.precision = precision or resolve_precision(cfg)
@@ -575,7 +576,7 @@ class Trainer:
         self.train_buf, self.session_buf = MetricBuffer(), MetricBuffer()
         self.log = JsonlLog(self.run_dir/LOG_NAME, enabled=self.main)
         self.last_eval, self._last_saved, self._warned = {}, None, set()
-        self.tb = self._tensorboard()
+        self.tb, self.progress = self._tensorboard(), progress
         if self.precision.note: _log.info(self.precision.note)
 
     def _loader(self, dataset, batch_sampler, collate_fn):
@@ -583,7 +584,9 @@ class Trainer:
         kw = dict(num_workers=d.dataloader_num_workers, pin_memory=d.dataloader_pin_memory and self.acc.device.type == 'cuda',
                   generator=torch.Generator().manual_seed(self.data_seed))          # worker seeds never touch the global RNG
         if d.dataloader_num_workers > 0:
-            kw.update(persistent_workers=d.dataloader_persistent_workers, prefetch_factor=d.dataloader_prefetch_factor)
+            # workers copy the dataset when an epoch starts: a dataset with per-epoch state (set_epoch) needs fresh ones
+            kw.update(persistent_workers=d.dataloader_persistent_workers and not hasattr(dataset, 'set_epoch'),
+                      prefetch_factor=d.dataloader_prefetch_factor)
         return torch.utils.data.DataLoader(dataset, batch_sampler=batch_sampler, collate_fn=collate_fn, **kw)
 
     def _tensorboard(self):
@@ -810,7 +813,7 @@ def resume(self: Trainer, checkpoint):
     self.log.truncate_after(self.state.global_step)
     _log.info(f'resumed from {ck} at step {self.state.global_step} (epoch {self.state.epoch:.2f})')
 
-# %% ../nbs/10_train.ipynb #c731fd65
+# %% ../nbs/10_train.ipynb #5cea414d
 @patch
 def _update_best(self: Trainer, metrics: dict, delayed: bool) -> bool:
     "Track the best evaluation (inside the save delay evaluations do not count; the first one after starts a new baseline)."
@@ -858,14 +861,16 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
     "Run (or resume) the training loop to max_steps / num_train_epochs."
     tr, acc = self.cfg.training, self.acc
     ck = resume_checkpoint(tr, self.run_dir)
-    if ck is not None: self.resume(ck)
-    elif tr.resume_from_checkpoint == 'last': _log.info(f'resume_from_checkpoint: last: no checkpoint in {self.run_dir} yet; starting at step 0')
+    if ck is not None: self.resume(ck)               # restores the RNG states too
+    else:
+        set_seed(tr.seed)                            # dropout and any other random draws of the model
+        if tr.resume_from_checkpoint == 'last': _log.info(f'resume_from_checkpoint: last: no checkpoint in {self.run_dir} yet; starting at step 0')
     if self.main:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         for p in self.run_dir.glob('.tmp-checkpoint-*'): shutil.rmtree(p, ignore_errors=True)   # left by a killed save
     acc.wait_for_everyone()
     self._t0, self._start_step = time.perf_counter(), self.state.global_step
-    self._bar = tqdm(total=self.total_steps, initial=self.state.global_step, desc='train', disable=not self.main, dynamic_ncols=True)
+    self._bar = tqdm(total=self.total_steps, initial=self.state.global_step, desc='train', disable=not (self.main and self.progress), dynamic_ncols=True)
     _log.info(f'training {self.total_steps} steps ({self.steps_per_epoch} per epoch): {self.ws} process(es) x batch {self.bs} '
               f'x accumulation {self.ga}, precision {self.precision.mixed_precision}/{self.precision.dtype}, run folder {self.run_dir}')
     self.model.train()
@@ -875,6 +880,7 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
         plan = epoch_batches(len(self.train_dataset), self.bs * self.ws, self.data_seed, epoch, self.lengths, tr.group_by_length)
         mine = rank_slice(plan, self.rank, self.bs)
         self.sampler.set_batches(mine, pos * self.ga)
+        if hasattr(self.train_dataset, 'set_epoch'): self.train_dataset.set_epoch(epoch)   # its own per-epoch draws
         it = iter(self.train_loader)
         for s in range(pos, self.steps_per_epoch):
             window = [next(it) for _ in range(min(self.ga, len(mine) - s * self.ga))]
