@@ -90,7 +90,7 @@ def _load_images(rec, where):
         except (OSError, ValueError) as e: raise DatasetError(f'{where}: images[{j}] = {p!r}: cannot be read ({e}); fix the path or drop the record') from None
     return out
 
-# %% ../nbs/06_dataset.ipynb #4d4955c4
+# %% ../nbs/06_dataset.ipynb #cd203593
 def _has_summary(rec): return isinstance(rec.get('summary'), str) and bool(rec['summary'].strip())
 
 class CaptionDatasetBase(Dataset):
@@ -141,6 +141,7 @@ class CaptionDatasetBase(Dataset):
              'augmented': mode != 'chat' and src.augmenter is not None and not bypass}
         for k in ('assistant_text', 'assistant_char_types', 'assistant_payload', 'objects', 'metadata'):
             if k in built: s[k] = built[k]
+        if mode != 'chat': s['image_size'] = (rec.get('width'), rec.get('height'))   # the (augmented) frame of `objects`
         if self.keep_messages: s['messages'] = built['messages']
         return s
 
