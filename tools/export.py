@@ -53,6 +53,10 @@ def _split_imports(src):
     body = [l for l in lines if not l.lstrip().startswith('#|')]
     take = set()
     for n in imps: take.update(range(n.lineno - 1, n.end_lineno))
+    other = set()
+    for n in tree.body:
+        if n not in imps: other.update(range(n.lineno - 1, n.end_lineno))
+    if take & other: return None  # `import x; x.f()` on one line: leave it (nbdev will warn)
     imp = ''.join(body[i] for i in sorted(take)).rstrip('\n')
     rest = ''.join(dirs) + ''.join(l for i, l in enumerate(body) if i not in take).strip('\n')
     return imp, rest
