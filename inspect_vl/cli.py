@@ -13,6 +13,7 @@ COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
     'tiny-model': ('inspect_vl.model:tiny_model_cli', 'build a tiny random-init Qwen3-VL checkpoint folder (tests, demos)'),
+    'stage-a': ('inspect_vl.stage_a:stage_a_cli', 'Stage-A: per-image summaries of a mission\'s ticket folders'),
 }
 
 # %% ../nbs/14_cli.ipynb #f97b5e1d
