@@ -74,6 +74,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'inspect_vl.model.changed_components': ('model.html#changed_components', 'inspect_vl/model.py'),
                                   'inspect_vl.model.check_checkpoint': ('model.html#check_checkpoint', 'inspect_vl/model.py'),
                                   'inspect_vl.model.component_of': ('model.html#component_of', 'inspect_vl/model.py'),
+                                  'inspect_vl.model.enable_gradient_checkpointing': ( 'model.html#enable_gradient_checkpointing',
+                                                                                      'inspect_vl/model.py'),
                                   'inspect_vl.model.labels_for': ('model.html#labels_for', 'inspect_vl/model.py'),
                                   'inspect_vl.model.load_adapter': ('model.html#load_adapter', 'inspect_vl/model.py'),
                                   'inspect_vl.model.load_model': ('model.html#load_model', 'inspect_vl/model.py'),

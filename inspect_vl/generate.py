@@ -182,7 +182,7 @@ def clean_text(raw:str, # decoded text with special tokens removed
     cut = min([i for i in (raw.find(s) for s in stop if s) if i >= 0], default=len(raw))
     return raw[:cut].strip()
 
-# %% ../nbs/11_generate.ipynb #576ee046
+# %% ../nbs/11_generate.ipynb #16a1da19
 @patch
 def _generate_batch(self:GenerationEngine, conversations, settings, batch_index):
     st, sync = self.stats, (torch.cuda.synchronize if self.model.device.type == 'cuda' else (lambda: None))
@@ -193,7 +193,7 @@ def _generate_batch(self:GenerationEngine, conversations, settings, batch_index)
     rng = torch.random.fork_rng(devices=[self.model.device] if self.model.device.type == 'cuda' else []) \
           if settings.temperature > 0 else contextlib.nullcontext()
     with rng, torch.inference_mode():
-        if settings.temperature > 0: torch.manual_seed(hash(((settings.seed or 0), batch_index)) & 0x7fffffff)
+        if settings.temperature > 0: torch.manual_seed((settings.seed or 0) * 1_000_003 + batch_index)
         out = self.model.generate(**batch, generation_config=self.generation_config(settings), stopping_criteria=[clock],
                                   tokenizer=self.processor.tokenizer if settings.stop else None)
     sync(); t2 = time.perf_counter()
