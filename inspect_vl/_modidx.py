@@ -13,6 +13,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                         'inspect_vl/generate.py'),
                                      'inspect_vl.generate.GenerationEngine._generate_batch': ( 'generate.html#generationengine._generate_batch',
                                                                                                'inspect_vl/generate.py'),
+                                     'inspect_vl.generate.GenerationEngine._prepare': ( 'generate.html#generationengine._prepare',
+                                                                                        'inspect_vl/generate.py'),
                                      'inspect_vl.generate.GenerationEngine.encode': ( 'generate.html#generationengine.encode',
                                                                                       'inspect_vl/generate.py'),
                                      'inspect_vl.generate.GenerationEngine.generate': ( 'generate.html#generationengine.generate',
