@@ -18,6 +18,7 @@ COMMANDS = {
     'import': ('inspect_vl.records:import_cli', 'convert a COCO or LabelMe export into contract JSONL splits'),
     'tiny-model': ('inspect_vl.model:tiny_model_cli', 'build a tiny random-init Qwen3-VL checkpoint folder (tests, demos)'),
     'check-config': ('inspect_vl.config:check_config', 'validate a training config and print it resolved'),
+    'train': ('inspect_vl.train:train_cli', 'train or resume a Qwen3-VL fine-tune from a YAML config (accelerate launch for several processes)'),
     'stage-b': ('inspect_vl.stage_b.runner:stage_b_cli', 'run the Stage-B verdict loop from a YAML config'),
     'stage-b-report': ('inspect_vl.stage_b.runner:stage_b_report_cli', 'rebuild group_report.jsonl of a Stage-B run folder'),
     'guidance-restore': ('inspect_vl.stage_b.runner:guidance_restore_cli', 'restore a Stage-B run guidance from its last snapshot'),
