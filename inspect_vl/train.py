@@ -13,13 +13,14 @@ from typing import Annotated
 __all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'Precision', 'on_cpu',
            'resolve_precision', 'optimizer_group_of', 'no_decay_names', 'group_learning_rates', 'param_groups',
            'build_optimizer', 'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler',
-           'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'TokenStats', 'token_stats',
-           'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual', 'VisualFeatureHooks', 'vocab_size_of',
-           'KDOverlay', 'checkpoint_step', 'list_checkpoints', 'remove_checkpoint', 'rotate_checkpoints',
-           'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields',
-           'read_log', 'JsonlLog', 'make_accelerator', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult',
-           'Trainer', 'load_checkpoint_weights', 'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model',
-           'agreed_run_dir', 'train', 'parse_overrides', 'train_cli']
+           'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats',
+           'token_stats', 'compact_batch', 'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual',
+           'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay', 'checkpoint_step', 'list_checkpoints',
+           'remove_checkpoint', 'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay',
+           'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog', 'make_accelerator',
+           'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer', 'load_checkpoint_weights',
+           'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'agreed_run_dir', 'train', 'parse_overrides',
+           'train_cli']
 
 # %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
@@ -188,8 +189,14 @@ class PlannedBatchSampler:
     def __iter__(self): yield from self.batches[self.start:]
     def __len__(self): return len(self.batches) - self.start
 
-# %% ../nbs/10_train.ipynb #bde21c9c
+# %% ../nbs/10_train.ipynb #46c2fb69
 IGNORE_INDEX = -100
+
+def supervised_mask(labels: torch.Tensor) -> torch.Tensor:
+    "[B, T] True at the positions whose next token is supervised: the only logits the loss needs."
+    keep = torch.zeros_like(labels, dtype=torch.bool)
+    keep[:, :-1] = labels[:, 1:] != IGNORE_INDEX
+    return keep
 
 @dataclass
 class TokenStats:
@@ -198,17 +205,35 @@ class TokenStats:
     tokens: torch.Tensor    # [B] supervised positions per sample
     mask: torch.Tensor      # [B, T-1] supervised (shifted) positions
     logits: torch.Tensor    # [N, V] logits at the supervised positions, in mask order (float32)
+    targets: torch.Tensor   # [N] their labels
 
-def token_stats(logits: torch.Tensor, # [B, T, V] model output
+def token_stats(logits: torch.Tensor, # [N, V] at `supervised_mask(labels)` (logits_to_keep), or all of them [B, T, V]
                 labels: torch.Tensor, # [B, T] with IGNORE_INDEX on unsupervised positions
                ) -> TokenStats:
-    "Summed cross-entropy per sample, from `logits[:, :-1]` against `labels[:, 1:]`."
+    "Summed cross-entropy per sample of the next-token predictions against `labels[:, 1:]`."
     labels = labels.to(logits.device)
     mask = labels[:, 1:] != IGNORE_INDEX
+    s = (logits if logits.dim() == 2 else logits[:, :-1][mask]).float()
+    t = labels[:, 1:][mask]
+    if s.shape[0] != t.shape[0]: raise ValueError(f'{s.shape[0]} logits rows for {t.shape[0]} supervised positions; pass logits_to_keep=supervised_mask(labels)')
+    ce = F.cross_entropy(s, t, reduction='none')
     rows = mask.nonzero(as_tuple=True)[0]
-    s = logits[:, :-1][mask].float()
-    ce = F.cross_entropy(s, labels[:, 1:][mask], reduction='none')
-    return TokenStats(torch.zeros(labels.shape[0], device=logits.device).index_add(0, rows, ce), mask.sum(1), mask, s)
+    return TokenStats(torch.zeros(labels.shape[0], device=logits.device).index_add(0, rows, ce), mask.sum(1), mask, s, t)
+
+def compact_batch(st: TokenStats, token_types: torch.Tensor = None) -> tuple:
+    "(logits, labels, token_types) holding only the supervised positions, laid out for 07_collate's `token_metrics`."
+    B, n = st.mask.shape[0], st.tokens
+    K = int(n.max()) if B else 0
+    rows, col = st.mask.nonzero(as_tuple=True)[0], (st.mask.cumsum(1) - 1)[st.mask]
+    logits = st.logits.new_zeros(B, K + 1, st.logits.shape[-1])
+    logits[rows, col] = st.logits.detach()
+    labels = torch.full((B, K + 1), IGNORE_INDEX, dtype=st.targets.dtype, device=st.targets.device)
+    labels[rows, col + 1] = st.targets
+    types = None
+    if token_types is not None:
+        types = torch.full((B, K + 1), -1, dtype=token_types.dtype, device=st.targets.device)
+        types[rows, col + 1] = token_types.to(st.targets.device)[:, 1:][st.mask]
+    return logits, labels, types
 
 # %% ../nbs/10_train.ipynb #47539bb9
 class MetricBuffer:
@@ -290,7 +315,7 @@ class VisualFeatureHooks:
         for h in self.handles: h.remove()
         self.handles = []
 
-# %% ../nbs/10_train.ipynb #4b737fea
+# %% ../nbs/10_train.ipynb #09cdd95f
 def vocab_size_of(model: nn.Module) -> int:
     "Output vocabulary size (rows of the LM head) of a plain or wrapped model."
     m = getattr(model, 'module', model)
@@ -324,9 +349,10 @@ class KDOverlay:
             if h is not None: h.clear()
 
     @torch.no_grad()
-    def reference_logits(self, inputs: dict) -> torch.Tensor:
-        "The reference model's logits for `inputs` (no gradient)."
-        return self.reference(**inputs, use_cache=False).logits
+    def reference_logits(self, inputs: dict, keep: torch.Tensor = None) -> torch.Tensor:
+        "The reference model's logits for `inputs` (no gradient), at the positions `keep` (a supervised_mask) when given."
+        kw = {} if keep is None else {'logits_to_keep': keep}
+        return self.reference(**inputs, use_cache=False, **kw).logits
 
     def visual_terms(self) -> dict:
         "{'vision_kd_loss_<target>': weight x distance} for the targets this batch produced (none for text-only batches)."
@@ -578,7 +604,7 @@ class Trainer:
     def warn_once(self, key: str, msg: str):
         if key not in self._warned: self._warned.add(key); _log.warning(msg)
 
-# %% ../nbs/10_train.ipynb #8d9a8e4a
+# %% ../nbs/10_train.ipynb #232008a5
 @patch
 def _split(self: Trainer, batch: dict):
     "Model inputs on the device, and the labels, dataset labels and token types that stay with the loop."
@@ -593,22 +619,24 @@ def _forward(self: Trainer, model, batch: dict, buf: MetricBuffer, train: bool, 
     inputs, labels, ds, types = self._split(batch)
     kd = self.kd
     if kd is not None: kd.start()
-    logits = model(**inputs, use_cache=False).logits
+    keep = supervised_mask(labels).to(self.acc.device)
+    logits = model(**inputs, use_cache=False, logits_to_keep=keep).logits          # [N, V]: the supervised positions only
     st = token_stats(logits, labels)
     n_tok, ce_sum = float(st.tokens.sum()), st.ce.sum()
     w_ce = kd.ce_weight if kd is not None else 1.0
     token_part, jsd, vis = w_ce * ce_sum, None, {}
     if kd is not None and kd.needs_reference:
-        with self.acc.autocast(): ref = kd.reference_logits(inputs)
+        with self.acc.autocast(): ref = kd.reference_logits(inputs, keep)
         if kd.llm_weight > 0:
             if ref.shape[-1] != logits.shape[-1]:
                 raise ValueError(f'KL anchoring: vocabulary size mismatch: student {logits.shape[-1]}, reference {ref.shape[-1]}')
             s = st.logits if train else st.logits.detach()
-            jsd = kd.llm_weight * generalized_jsd(s, ref[:, :-1][st.mask.to(ref.device)], kd.beta).sum()
+            jsd = kd.llm_weight * generalized_jsd(s, ref, kd.beta).sum()
             token_part = token_part + jsd
         vis = kd.visual_terms()
     vis_total = sum(vis.values()) if vis else None
-    for k, (total, count) in token_metrics(logits.detach(), labels, ds, types, domains=self.domains, training=train).items():
+    cl, cy, ct = compact_batch(st, types)
+    for k, (total, count) in token_metrics(cl, cy, ds, ct, domains=self.domains, training=train).items():
         buf.add(k, total, count)
     for k, v in vis.items(): buf.add(k, v.item())
     if vis: buf.add('vision_kd_loss', vis_total.item())
