@@ -985,7 +985,7 @@ def build_model(cfg: Config, precision: Precision, accelerator=None) -> tuple:
     _log.info(f'trainable parameters ({tu.train_type}):\n{trainable_report(model)}')
     return model, processor, reference
 
-# %% ../nbs/10_train.ipynb #57907673
+# %% ../nbs/10_train.ipynb #1f01e4b1
 def agreed_run_dir(cfg: Config, accelerator) -> Path:
     "The run folder, chosen on the main process (a new version folder has a timestamp) and shared with the others."
     d = [str(run_folder(cfg.training))] if accelerator.is_main_process else [None]
@@ -1022,7 +1022,7 @@ def train(config, # a Config, or the path of a YAML config
     res = trainer.train(stop_after)
     if merge and res.final_checkpoint is not None and cfg.tuner.train_type == 'lora':
         if acc.is_main_process:
-            merge_adapter(load_adapter(res.final_checkpoint, dtype=precision.dtype), run_dir/'merged')
+            with _no_progress_bars(): merge_adapter(load_adapter(res.final_checkpoint, dtype=precision.dtype), run_dir/'merged')
             _log.info(f"merged the adapter into {run_dir/'merged'}")
         acc.wait_for_everyone()
     return res
