@@ -915,7 +915,7 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
     best = self.run_dir/s.best_checkpoint if s.best_checkpoint else None
     return TrainResult(self.run_dir, s.global_step, s.epoch, final, best, s.best_metric, {**summary, **self.last_eval}, stopped)
 
-# %% ../nbs/10_train.ipynb #f89e9e94
+# %% ../nbs/10_train.ipynb #2d9e720c
 def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
                 title: str = None):
     "Loss and token-accuracy curves (training and evaluation) of a run, from its logging.jsonl."
@@ -937,7 +937,7 @@ def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
     fig.tight_layout()
     return fig
 
-# %% ../nbs/10_train.ipynb #bafe0f44
+# %% ../nbs/10_train.ipynb #40ac09f0
 _ALIGNER_NAMES = ('merger', 'model.visual.merger', 'deepstack_merger_list', 'model.visual.deepstack_merger_list')
 
 def lora_settings(model: nn.Module, cfg: Config) -> dict:
@@ -985,7 +985,7 @@ def build_model(cfg: Config, precision: Precision, accelerator=None) -> tuple:
     _log.info(f'trainable parameters ({tu.train_type}):\n{trainable_report(model)}')
     return model, processor, reference
 
-# %% ../nbs/10_train.ipynb #1f01e4b1
+# %% ../nbs/10_train.ipynb #48e653c0
 def agreed_run_dir(cfg: Config, accelerator) -> Path:
     "The run folder, chosen on the main process (a new version folder has a timestamp) and shared with the others."
     d = [str(run_folder(cfg.training))] if accelerator.is_main_process else [None]
@@ -1027,7 +1027,7 @@ def train(config, # a Config, or the path of a YAML config
         acc.wait_for_everyone()
     return res
 
-# %% ../nbs/10_train.ipynb #90c726b6
+# %% ../nbs/10_train.ipynb #328829aa
 def parse_overrides(items: list) -> dict:
     "{'training.max_steps': 3, ...} from ['training.max_steps=3', ...] (values parsed as YAML)."
     out = {}
