@@ -22,7 +22,7 @@ __all__ = ['mix', 'seed_for_epoch', 'MaxLengthError', 'DatasetError', 'encode_co
            'CaptionDatasetBase', 'SampleSource', 'DenseCaptionDataset', 'FusionMember', 'FusionCaptionDataset',
            'image_tokens', 'estimated_lengths', 'augmenter_from_config', 'dataset_from_config']
 
-# %% ../nbs/06_dataset.ipynb #23820968
+# %% ../nbs/06_dataset.ipynb #17266eab
 _M32, _M64 = 0xFFFFFFFF, (1 << 64) - 1
 _GOLDEN = 0x9E3779B1
 
@@ -36,7 +36,7 @@ def seed_for_epoch(seed: int, epoch: int) -> int:
     "The reference's epoch seed: `seed ^ ((epoch + 1)·0x9E3779B1)`, 32-bit."
     return (seed & _M32) ^ (((epoch + 1) * _GOLDEN) & _M32)
 
-# %% ../nbs/06_dataset.ipynb #6aefe0e1
+# %% ../nbs/06_dataset.ipynb #d8f6314a
 class MaxLengthError(ValueError):
     "A sample longer than the token budget (it is dropped, never truncated)."
 
@@ -62,7 +62,7 @@ def encode_conversation(processor, # a Qwen3-VL processor (`inspect_vl.model.loa
         enc['image_grid_thw'] = torch.as_tensor(np.asarray(out['image_grid_thw']), dtype=torch.long)
     return enc
 
-# %% ../nbs/06_dataset.ipynb #dffc16b5
+# %% ../nbs/06_dataset.ipynb #6d1e91f1
 def load_image(path) -> Image.Image:
     "An RGB PIL image from a path, with its EXIF orientation applied (no extra copy when there is nothing to do)."
     im = Image.open(path)
@@ -80,7 +80,7 @@ def _load_images(rec, where):
         except (OSError, ValueError) as e: raise DatasetError(f'{where}: images[{j}] = {p!r}: cannot be read ({e}); fix the path or drop the record') from None
     return out
 
-# %% ../nbs/06_dataset.ipynb #017d1949
+# %% ../nbs/06_dataset.ipynb #5232d321
 def augment_record(augmenter: Augmenter, # a pipeline from `inspect_vl.augment.build_pipeline`
                    record: dict,  # a record whose `images` are loaded PIL images (modified and returned)
                    seed: int, epoch: int, index: int, attempt: int = 0, # the sample's draw coordinates
@@ -97,7 +97,7 @@ def augment_record(augmenter: Augmenter, # a pipeline from `inspect_vl.augment.b
     record['width'], record['height'] = int(res.width), int(res.height)
     return record, res.telemetry
 
-# %% ../nbs/06_dataset.ipynb #b8ae9920
+# %% ../nbs/06_dataset.ipynb #3231ac95
 def _has_summary(rec): return isinstance(rec.get('summary'), str) and bool(rec['summary'].strip())
 
 class CaptionDatasetBase(Dataset):
@@ -181,7 +181,7 @@ class CaptionDatasetBase(Dataset):
         raise MaxLengthError(f'sample {index} (epoch {self.epoch}): {n} records in a row are longer than max_length={self.max_length} '
                              f'({"; ".join(errors[-3:])}); raise template.max_length (global_max_length) or lower max_pixels')
 
-# %% ../nbs/06_dataset.ipynb #a5e5d971
+# %% ../nbs/06_dataset.ipynb #6cff4ed7
 @dataclass
 class SampleSource:
     "One set of records and how its samples are made (a whole dataset, or one member of a fusion)."
@@ -251,7 +251,7 @@ class DenseCaptionDataset(CaptionDatasetBase):
 
     def _pick(self, index, attempt): return self.source, self.order[(index + attempt) % len(self.order)]
 
-# %% ../nbs/06_dataset.ipynb #92d484e5
+# %% ../nbs/06_dataset.ipynb #65aa58cf
 def _get(entry, name, default=None):
     "A field of a fusion entry given as an object or a mapping."
     if isinstance(entry, dict): return entry.get(name, default)
@@ -389,9 +389,10 @@ class FusionCaptionDataset(CaptionDatasetBase):
         k, ri = self.schedule[(index + attempt) % len(self.schedule)]
         return self.members[k], ri
 
-# %% ../nbs/06_dataset.ipynb #753b50a7
+# %% ../nbs/06_dataset.ipynb #d8c5ad60
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import smart_resize
 
+# %% ../nbs/06_dataset.ipynb #ff71a33f
 def image_tokens(processor, width: int, height: int) -> int:
     "Number of `<|image_pad|>` tokens the processor gives a `width`×`height` image."
     ip = processor.image_processor
@@ -426,7 +427,7 @@ def estimated_lengths(self) -> list:
 
 CaptionDatasetBase.estimated_lengths = estimated_lengths
 
-# %% ../nbs/06_dataset.ipynb #30eee5e6
+# %% ../nbs/06_dataset.ipynb #5151da2d
 def _prompt_settings(p):
     if p is None: return PromptSettings()
     keys = ('system', 'user', 'profile', 'domain', 'mission', 'compact')
