@@ -85,7 +85,7 @@ def _pad(rows, value, length, left):
         else: out[i, :len(r)] = r
     return out
 
-# %% ../nbs/07_collate.ipynb #a904eca7
+# %% ../nbs/07_collate.ipynb #92eefacc
 class PaddedCollator:
     "Pad samples into one batch with pixels, grids, M-RoPE token types, dataset labels and optional token types."
     def __init__(self, processor,                 # the processor (or its tokenizer)
@@ -123,7 +123,7 @@ class PaddedCollator:
             batch['mm_token_type_ids'] = _pad([s.get('mm_token_type_ids', torch.zeros_like(s['input_ids'])) for s in samples], 0, L, left)
         pix = [s['pixel_values'] for s in samples if s.get('pixel_values') is not None]
         if pix:
-            batch['pixel_values'] = torch.cat(pix, 0)
+            batch['pixel_values'] = pix[0] if len(pix) == 1 else torch.cat(pix, 0)   # one image set (batch 1): no copy
             batch['image_grid_thw'] = torch.cat([s['image_grid_thw'] for s in samples if s.get('pixel_values') is not None], 0)
         batch['dataset_labels'] = [str(s.get('dataset_label', 'default')) for s in samples]
         batch['overlength_dropped'] = int(sum(s.get('overlength_dropped', 0) for s in samples))
