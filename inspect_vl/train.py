@@ -1008,9 +1008,6 @@ def train(config, # a Config, or the path of a YAML config
     run_dir = agreed_run_dir(cfg, acc)
     set_seed(cfg.training.seed)
     model, processor, reference = build_model(cfg, precision, acc)
-    if cfg.custom.augmentation_enabled:
-        _log.warning('custom.augmentation is enabled, but 06_dataset takes an augmenter(record, rng) and 01_augment builds an '
-                     'Augmenter(images, geoms); no adapter joins them yet, so this run trains without augmentation')
     train_ds = dataset_from_config(cfg, processor, 'train')
     has_eval = cfg.custom.fusion_config is not None or cfg.custom.val_jsonl is not None
     eval_ds = dataset_from_config(cfg, processor, 'eval') if has_eval and cfg.training.eval_strategy != 'no' else None
