@@ -9,7 +9,7 @@ __all__ = ['COMMANDS', 'version', 'resolve', 'main']
 import importlib, sys
 from fastcore.script import call_parse, parse_cli
 
-# %% ../nbs/14_cli.ipynb #d949c4e0
+# %% ../nbs/14_cli.ipynb #367552dc
 COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
@@ -18,6 +18,8 @@ COMMANDS = {
     'import': ('inspect_vl.records:import_cli', 'convert a COCO or LabelMe export into contract JSONL splits'),
     'tiny-model': ('inspect_vl.model:tiny_model_cli', 'build a tiny random-init Qwen3-VL checkpoint folder (tests, demos)'),
     'check-config': ('inspect_vl.config:check_config', 'validate a training config and print it resolved'),
+    'train': ('inspect_vl.train:train_cli', 'fine-tune a Qwen3-VL (full or LoRA) with the Accelerate loop from a YAML config'),
+    'stage-a': ('inspect_vl.stage_a:stage_a_cli', "Stage-A: per-image summaries of a mission's ticket folders"),
     'stage-b': ('inspect_vl.stage_b.runner:stage_b_cli', 'run the Stage-B verdict loop from a YAML config'),
     'stage-b-report': ('inspect_vl.stage_b.runner:stage_b_report_cli', 'rebuild group_report.jsonl of a Stage-B run folder'),
     'guidance-restore': ('inspect_vl.stage_b.runner:guidance_restore_cli', 'restore a Stage-B run guidance from its last snapshot'),

@@ -43,8 +43,9 @@ class Generator(Protocol):
     "Anything that turns a batch of conversations into one `GenerationResult` each, in order."
     def generate(self, conversations: list, settings: DecodeSettings = DecodeSettings()) -> list: ...
 
-# %% ../nbs/11_generate.ipynb #d1fb50c8
-import contextlib, copy, time
+# %% ../nbs/11_generate.ipynb #92e485db
+import contextlib, copy, threading, time
+from concurrent.futures import ThreadPoolExecutor
 import torch
 from PIL import Image, ImageOps
 
@@ -84,7 +85,7 @@ def split_images(conversation:list) -> tuple:
         msgs.append(m)
     return msgs, images
 
-# %% ../nbs/11_generate.ipynb #836091e4
+# %% ../nbs/11_generate.ipynb #bd3d58bf
 @dataclass
 class GenerationStats:
     "Cumulative counts and seconds of an engine's work."
@@ -93,7 +94,8 @@ class GenerationStats:
     images: int = 0
     prompt_tokens: int = 0
     new_tokens: int = 0
-    preprocess_s: float = 0.0
+    preprocess_s: float = 0.0       # time generation waited for preprocessed input (all of it without prefetch)
+    preprocess_busy_s: float = 0.0  # time spent preprocessing, overlapped or not
     prefill_s: float = 0.0
     decode_s: float = 0.0
     postprocess_s: float = 0.0
@@ -108,10 +110,10 @@ class GenerationStats:
         sp = self.split()
         return (f'{self.samples} samples in {self.batches} batches, {self.total_s:.3f} s: '
                 + ', '.join(f'{k} {getattr(self, k + "_s"):.3f} s ({100 * v:.0f} %)' for k, v in sp.items())
-                + f'; {self.prompt_tokens} prompt + {self.new_tokens} new tokens')
+                + f' (preprocessing busy {self.preprocess_busy_s:.3f} s); {self.prompt_tokens} prompt + {self.new_tokens} new tokens')
 
-# %% ../nbs/11_generate.ipynb #6df2ee65
-from transformers import StoppingCriteria, GenerationConfig
+# %% ../nbs/11_generate.ipynb #ed1b9f16
+from transformers import StoppingCriteria, StopStringCriteria, GenerationConfig
 
 class _FirstStepClock(StoppingCriteria):
     "Records when the first generation step (the prefill) finished; never stops anything."
@@ -120,7 +122,7 @@ class _FirstStepClock(StoppingCriteria):
         if self.t is None: self.sync(); self.t = time.perf_counter()
         return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
-# %% ../nbs/11_generate.ipynb #5fe3d439
+# %% ../nbs/11_generate.ipynb #91b221e8
 class GenerationEngine:
     "Batched Qwen3-VL generation with left padding: the `Generator` used by Stage-A and Stage-B."
     def __init__(self, model, # a loaded Qwen3-VL model (plain or PEFT-wrapped)
@@ -128,12 +130,14 @@ class GenerationEngine:
                  batch_size:int=8, # conversations per generate call
                  padding_side:str='left', # must be 'left'; anything else is refused
                  sort_by_length:bool=True, # batch similar prompt lengths together (less padding; order is restored)
+                 prefetch:bool=True, # preprocess the next batch in a background thread while this one generates
                 ):
         if padding_side != 'left':
             raise PaddingSideError(f'padding_side={padding_side!r} is refused: batched generation with a decoder-only model needs '
                                    f"padding_side='left' (right padding makes shorter rows continue from pad tokens).")
         if batch_size < 1: raise ValueError(f'batch_size must be >= 1, got {batch_size}')
         self.model, self.processor, self.batch_size, self.sort_by_length = model.eval(), processor, batch_size, sort_by_length
+        self.prefetch, self._tok_lock = prefetch, threading.Lock()   # the tokenizer is used by one thread at a time
         tok = processor.tokenizer
         self.pad_id = tok.pad_token_id
         self.stop_ids = sorted({i for i in (tok.convert_tokens_to_ids('<|im_end|>'), tok.convert_tokens_to_ids('<|endoftext|>'),
@@ -148,7 +152,7 @@ class GenerationEngine:
 
     def reset_stats(self): self.stats = GenerationStats()
 
-# %% ../nbs/11_generate.ipynb #2fd16840
+# %% ../nbs/11_generate.ipynb #f2bab014
 @patch
 def encode(self:GenerationEngine, conversations:list):
     "Processor batch (left-padded, on the model's device) for `conversations`, and the number of images."
@@ -159,11 +163,11 @@ def encode(self:GenerationEngine, conversations:list):
         images += ims
     lo, hi = self.pixel_budget
     kw = dict(images=images, images_kwargs=dict(size={'shortest_edge': lo, 'longest_edge': hi})) if images else {}
-    batch = self.processor(text=texts, padding=True, padding_side='left', return_tensors='pt', **kw)
+    with self._tok_lock: batch = self.processor(text=texts, padding=True, padding_side='left', return_tensors='pt', **kw)
     check_left_padded(batch['attention_mask'])
     return batch.to(self.model.device), len(images)
 
-# %% ../nbs/11_generate.ipynb #da829926
+# %% ../nbs/11_generate.ipynb #a8ba08ed
 @patch
 def generation_config(self:GenerationEngine, settings:DecodeSettings) -> GenerationConfig:
     "The `GenerationConfig` for `settings`."
@@ -172,8 +176,7 @@ def generation_config(self:GenerationEngine, settings:DecodeSettings) -> Generat
               repetition_penalty=settings.repetition_penalty, num_beams=1, use_cache=True)
     kw.update(dict(temperature=settings.temperature, top_p=settings.top_p, top_k=0) if sample else
               dict(temperature=None, top_p=None, top_k=None))
-    if settings.stop: kw['stop_strings'] = list(settings.stop)
-    return GenerationConfig(**kw)
+    return GenerationConfig(**kw)   # stop strings: a StopStringCriteria built in `_generate_batch`
 
 # %% ../nbs/11_generate.ipynb #c0cbdb77
 def clean_text(raw:str, # decoded text with special tokens removed
@@ -182,37 +185,45 @@ def clean_text(raw:str, # decoded text with special tokens removed
     cut = min([i for i in (raw.find(s) for s in stop if s) if i >= 0], default=len(raw))
     return raw[:cut].strip()
 
-# %% ../nbs/11_generate.ipynb #576ee046
+# %% ../nbs/11_generate.ipynb #9a15ea3e
 @patch
-def _generate_batch(self:GenerationEngine, conversations, settings, batch_index):
-    st, sync = self.stats, (torch.cuda.synchronize if self.model.device.type == 'cuda' else (lambda: None))
+def _prepare(self:GenerationEngine, conversations):
     t0 = time.perf_counter()
     batch, n_images = self.encode(conversations)
+    return batch, n_images, time.perf_counter() - t0
+
+@patch
+def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
+    st, sync = self.stats, (torch.cuda.synchronize if self.model.device.type == 'cuda' else (lambda: None))
+    batch, n_images, busy = prepared
     t1 = time.perf_counter()
-    clock = _FirstStepClock(sync)
+    clock, tok = _FirstStepClock(sync), self.processor.tokenizer
+    criteria = [clock]
+    if settings.stop:
+        with self._tok_lock: criteria.append(StopStringCriteria(tokenizer=tok, stop_strings=list(settings.stop)))
     rng = torch.random.fork_rng(devices=[self.model.device] if self.model.device.type == 'cuda' else []) \
           if settings.temperature > 0 else contextlib.nullcontext()
     with rng, torch.inference_mode():
-        if settings.temperature > 0: torch.manual_seed(hash(((settings.seed or 0), batch_index)) & 0x7fffffff)
-        out = self.model.generate(**batch, generation_config=self.generation_config(settings), stopping_criteria=[clock],
-                                  tokenizer=self.processor.tokenizer if settings.stop else None)
+        if settings.temperature > 0: torch.manual_seed((settings.seed or 0) * 1_000_003 + batch_index)
+        out = self.model.generate(**batch, generation_config=self.generation_config(settings), stopping_criteria=criteria)
     sync(); t2 = time.perf_counter()
-    plen, tok, results = batch['input_ids'].shape[1], self.processor.tokenizer, []
-    for row, mask in zip(out[:, plen:].tolist(), batch['attention_mask']):
-        while row and row[-1] in self.stop_ids + [self.pad_id]: row = row[:-1]  # trailing end / pad ids only
-        ends = [i for i, t in enumerate(row) if t in self.stop_ids]
-        n_new = ends[0] + 1 if ends else len(row)
-        raw = tok.decode(row, skip_special_tokens=False).strip()
-        text = clean_text(tok.decode(row, skip_special_tokens=True), settings.stop)
-        results.append(GenerationResult(text=text, raw=raw, prompt_tokens=int(mask.sum()), new_tokens=n_new))
+    plen, results = batch['input_ids'].shape[1], []
+    with self._tok_lock:
+        for row, mask in zip(out[:, plen:].tolist(), batch['attention_mask']):
+            while row and row[-1] in self.stop_ids + [self.pad_id]: row = row[:-1]  # trailing end / pad ids only
+            ends = [i for i, t in enumerate(row) if t in self.stop_ids]
+            n_new = ends[0] + 1 if ends else len(row)
+            raw = tok.decode(row, skip_special_tokens=False).strip()
+            text = clean_text(tok.decode(row, skip_special_tokens=True), settings.stop)
+            results.append(GenerationResult(text=text, raw=raw, prompt_tokens=int(mask.sum()), new_tokens=n_new))
     t3 = time.perf_counter()
     tp = clock.t or t2
-    st.samples += len(conversations); st.batches += 1; st.images += n_images
+    st.samples += len(results); st.batches += 1; st.images += n_images; st.preprocess_busy_s += busy
     st.prompt_tokens += sum(r.prompt_tokens for r in results); st.new_tokens += sum(r.new_tokens for r in results)
-    st.preprocess_s += t1 - t0; st.prefill_s += tp - t1; st.decode_s += t2 - tp; st.postprocess_s += t3 - t2
+    st.prefill_s += tp - t1; st.decode_s += t2 - tp; st.postprocess_s += t3 - t2
     return results
 
-# %% ../nbs/11_generate.ipynb #92483cea
+# %% ../nbs/11_generate.ipynb #6abc4a92
 def _length_key(conv) -> int:
     n = 0
     for m in conv:
@@ -231,8 +242,16 @@ def generate(self:GenerationEngine, conversations:list, settings:DecodeSettings=
     "One `GenerationResult` per conversation, in order, generated in left-padded batches."
     order = list(range(len(conversations)))
     if self.sort_by_length: order.sort(key=lambda i: _length_key(conversations[i]))
+    chunks = [order[s:s + self.batch_size] for s in range(0, len(order), self.batch_size)]
     out = [None] * len(conversations)
-    for b, s in enumerate(range(0, len(order), self.batch_size)):
-        idx = order[s:s + self.batch_size]
-        for i, r in zip(idx, self._generate_batch([conversations[i] for i in idx], settings, b)): out[i] = r
+    if not chunks: return out
+    take = lambda b: [conversations[i] for i in chunks[b]]
+    with ThreadPoolExecutor(1, thread_name_prefix='preprocess') as pool:
+        fut = pool.submit(self._prepare, take(0))
+        for b, idx in enumerate(chunks):
+            t0 = time.perf_counter(); prepared = fut.result(); self.stats.preprocess_s += time.perf_counter() - t0
+            nxt = b + 1 < len(chunks)
+            if nxt and self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
+            for i, r in zip(idx, self._generate_batch(prepared, settings, b)): out[i] = r
+            if nxt and not self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
     return out

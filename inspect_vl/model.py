@@ -14,7 +14,8 @@ __all__ = ['SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'TINY_SIZES', 'DEFAULT_MIN_PIXELS'
            'COMPONENTS', 'TinyQwen3VLProcessor', 'builtin_corpus', 'train_tokenizer', 'mrope_section', 'tiny_config',
            'make_tiny_qwen3vl', 'ModelLoadError', 'check_checkpoint', 'load_model', 'pixel_budget', 'load_processor',
            'component_of', 'TrainableReport', 'trainable_report', 'apply_freeze', 'labels_for', 'changed_components',
-           'lora_target_modules', 'aligner_modules', 'apply_lora', 'load_adapter', 'merge_adapter', 'tiny_model_cli']
+           'lora_target_modules', 'aligner_modules', 'apply_lora', 'enable_gradient_checkpointing', 'load_adapter',
+           'merge_adapter', 'tiny_model_cli']
 
 # %% ../nbs/08_model.ipynb #6a953101
 import torch
@@ -287,7 +288,7 @@ def load_processor(path, # local checkpoint folder (real or tiny)
         raise ModelLoadError(f'{p}: the processor ignored the pixel budget [{lo}, {hi}] (probe images gave {big} and {small} px)')
     return proc
 
-# %% ../nbs/08_model.ipynb #70ac8ea7
+# %% ../nbs/08_model.ipynb #b1f242bc
 COMPONENTS = ('vision', 'aligner', 'llm', 'lm_head')
 
 def component_of(name:str) -> str:
@@ -299,7 +300,7 @@ def component_of(name:str) -> str:
     if '.lm_head.' in n: return 'lm_head'
     return 'other'
 
-# %% ../nbs/08_model.ipynb #a34f3c00
+# %% ../nbs/08_model.ipynb #88526a85
 @dataclass(frozen=True)
 class TrainableReport:
     "Trainable and total parameter counts per component (vision / aligner / llm / lm_head)."
@@ -330,7 +331,7 @@ def trainable_report(model) -> TrainableReport:
     comps = COMPONENTS + (('other',) if counts['other'][1] else ())
     return TrainableReport(tuple((c, *counts[c]) for c in comps))
 
-# %% ../nbs/08_model.ipynb #d7a5795a
+# %% ../nbs/08_model.ipynb #df186376
 def apply_freeze(model, # a plain (not PEFT-wrapped) Qwen3-VL model
                  freeze_llm:bool=False, # freeze model.language_model and lm_head
                  freeze_vit:bool=False, # freeze model.visual except the aligner
@@ -344,7 +345,7 @@ def apply_freeze(model, # a plain (not PEFT-wrapped) Qwen3-VL model
         p.requires_grad_(not frozen[component_of(name)])
     return trainable_report(model)
 
-# %% ../nbs/08_model.ipynb #f1fe0524
+# %% ../nbs/08_model.ipynb #4ba4b84e
 def labels_for(enc) -> torch.Tensor:
     "Labels for a processor batch made with `return_assistant_tokens_mask=True`: -100 except on assistant tokens."
     lab = enc['input_ids'].clone()
@@ -360,7 +361,7 @@ def changed_components(before:dict, model) -> set:
     "Components whose parameters differ from the `before` state dict."
     return {component_of(n) for n, p in model.named_parameters() if not torch.equal(before[n], p.detach())}
 
-# %% ../nbs/08_model.ipynb #95eea22e
+# %% ../nbs/08_model.ipynb #6b8298eb
 def lora_target_modules(model, # a plain Qwen3-VL model
                         freeze_llm:bool=False, # no LoRA on the language model
                         freeze_vit:bool=True, # no LoRA on the vision blocks (the default: LLM only)
@@ -374,7 +375,7 @@ def aligner_modules(model) -> list:
     v = model.model.visual
     return ['model.visual.merger'] + [f'model.visual.deepstack_merger_list.{i}' for i in range(len(v.deepstack_merger_list))]
 
-# %% ../nbs/08_model.ipynb #b6f5df74
+# %% ../nbs/08_model.ipynb #b460b892
 def apply_lora(model, # a plain Qwen3-VL model (its base weights get frozen)
                r:int=8, # LoRA rank
                alpha:int=16, # LoRA alpha (scale = alpha / r)
@@ -401,7 +402,15 @@ def apply_lora(model, # a plain Qwen3-VL model (its base weights get frozen)
         torch.manual_seed(seed)
         return get_peft_model(model, cfg)
 
-# %% ../nbs/08_model.ipynb #5bcc1478
+# %% ../nbs/08_model.ipynb #99f7aaef
+def enable_gradient_checkpointing(model):
+    "Turn on (non-reentrant) gradient checkpointing for a plain or PEFT model, with input grads for LoRA."
+    base = model.get_base_model() if hasattr(model, 'get_base_model') else model
+    base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
+    base.enable_input_require_grads()
+    return model
+
+# %% ../nbs/08_model.ipynb #142bd140
 def load_adapter(adapter_dir, # folder written by the PEFT model's save_pretrained
                  base=None, # a loaded base model, or its folder; None reads base_model_name_or_path
                  is_trainable:bool=False, # keep the adapter trainable (to resume training)
@@ -429,7 +438,7 @@ def merge_adapter(peft_model, # a PEFT-wrapped model (or an adapter folder)
     if src: load_processor(src).save_pretrained(out)
     return out
 
-# %% ../nbs/08_model.ipynb #8a8fe3a5
+# %% ../nbs/08_model.ipynb #1c69e90e
 @call_parse
 def tiny_model_cli(out_dir:str, # folder to write the checkpoint to
                    size:str='tiny', # 'tiny' (~1 M parameters) or 'small' (~5 M)
