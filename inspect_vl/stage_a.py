@@ -10,8 +10,8 @@ from functools import partial
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['log', 'LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'STAGE_A_MISSION_FOCUS', 'SUMMARY_PROFILES', 'DOMAINS',
-           'RECORD_KEYS', 'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group', 'discover_groups', 'sample_groups',
+__all__ = ['LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'STAGE_A_MISSION_FOCUS', 'SUMMARY_PROFILES', 'DOMAINS', 'RECORD_KEYS',
+           'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group', 'discover_groups', 'sample_groups',
            'stage_a_system_prompt', 'stage_a_user_prompt', 'stage_a_messages', 'sanitize_summary', 'summary_problems',
            'stage_a_record', 'repair_jsonl', 'read_jsonl', 'append_jsonl', 'write_jsonl_atomic', 'StageAConfig',
            'process_state', 'ImageReadError', 'StageAResult', 'run_stage_a', 'ScriptedSummaryGenerator', 'stage_a_cli']
@@ -22,8 +22,8 @@ from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from .generate import DecodeSettings, GenerationResult, load_rgb
 
-# %% ../nbs/12_stage_a.ipynb #533c826b
-log = logging.getLogger('inspect_vl.stage_a')
+# %% ../nbs/12_stage_a.ipynb #9978bc86
+_log = logging.getLogger('inspect_vl.stage_a')
 
 # %% ../nbs/12_stage_a.ipynb #9623767b
 LABEL_FOLDERS = {'审核不通过': 'fail', '审核通过': 'pass'}   # in discovery order
@@ -52,7 +52,7 @@ class Group:
     @property
     def key(self) -> str: return f'{self.group_id}::{self.label}'
 
-# %% ../nbs/12_stage_a.ipynb #50e661f8
+# %% ../nbs/12_stage_a.ipynb #dd557f06
 def discover_groups(input_dir, # root holding one folder per mission
                     mission:str, # the mission folder to read
                    ) -> list:
@@ -60,13 +60,13 @@ def discover_groups(input_dir, # root holding one folder per mission
     root = Path(input_dir)/mission
     if not root.is_dir(): raise FileNotFoundError(f'{root}: mission folder not found (expected <input_dir>/<mission>/审核通过|审核不通过/<group>/)')
     for d in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in LABEL_FOLDERS):
-        log.warning(f'{d}: not a label folder ({" / ".join(LABEL_FOLDERS)}); skipped')
+        _log.warning(f'{d}: not a label folder ({" / ".join(LABEL_FOLDERS)}); skipped')
     groups = []
     for folder_name, label in LABEL_FOLDERS.items():
         if not (root/folder_name).is_dir(): continue
         for g in sorted((p for p in (root/folder_name).iterdir() if p.is_dir()), key=lambda p: p.name):
             ims = sorted((p for p in g.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTS), key=lambda p: natural_key(p.name))
-            if not ims: log.warning(f'{g}: no images ({", ".join(IMAGE_EXTS)}); skipped'); continue
+            if not ims: _log.warning(f'{g}: no images ({", ".join(IMAGE_EXTS)}); skipped'); continue
             groups.append(Group(len(groups), group_id_for(g, ims[0]), label, g, tuple(ims)))
     return groups
 
@@ -261,19 +261,19 @@ def process_state():
         return PartialState()
     return _Single()
 
-# %% ../nbs/12_stage_a.ipynb #8cb525bb
+# %% ../nbs/12_stage_a.ipynb #932c8753
 def _verify(cfg, generator, group, images):
     proc = getattr(generator, 'processor', None)
     for p, im in zip(group.images, images):
         h = hashlib.sha1(Path(p).read_bytes()).hexdigest()[:12]
-        if proc is None: log.info(f'verify {group.key} {p.name} sha1={h} size={im.size}'); continue
+        if proc is None: _log.info(f'verify {group.key} {p.name} sha1={h} size={im.size}'); continue
         ip = proc.image_processor
         grid = ip(images=[im], return_tensors='pt')['image_grid_thw'][0]
         conv = stage_a_messages(im, cfg.mission, cfg.dataset, cfg.prompt_profile, cfg.mission_focus)
         ids = proc.apply_chat_template(conv, tokenize=True, add_generation_prompt=True, return_dict=True)['input_ids']
         ids = ids[0] if ids and isinstance(ids[0], list) else ids
         n_img = sum(1 for t in ids if t == proc.tokenizer.convert_tokens_to_ids('<|image_pad|>'))
-        log.info(f'verify {group.key} {p.name} sha1={h} size={im.size} grid={grid.tolist()} '
+        _log.info(f'verify {group.key} {p.name} sha1={h} size={im.size} grid={grid.tolist()} '
                  f'image_tokens expected={int(grid.prod()) // ip.merge_size ** 2} actual={n_img}')
 
 def _summaries(cfg, generator, items):
@@ -288,7 +288,7 @@ def _summaries(cfg, generator, items):
         out.append([sanitize_summary(r.text if isinstance(r, GenerationResult) else str(r)) for r in res[i:i + len(ims)]]); i += len(ims)
     return out
 
-# %% ../nbs/12_stage_a.ipynb #a859be5b
+# %% ../nbs/12_stage_a.ipynb #9e6a8808
 class ImageReadError(OSError):
     "An image of a group cannot be read; names the file."
     def __init__(self, path, err): super().__init__(f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
@@ -319,16 +319,16 @@ def _run_per_group(cfg, generator, groups, done, state, bar):
                 if isinstance(sums, Exception): raise sums
                 row = stage_a_record(g, cfg.mission, sums)
                 for k, s in row['per_image'].items():
-                    if probs := summary_problems(s): stats['bad_format'] += 1; log.debug(f'{g.key} {k}: {"; ".join(probs)}')
+                    if probs := summary_problems(s): stats['bad_format'] += 1; _log.debug(f'{g.key} {k}: {"; ".join(probs)}')
                 append_jsonl(part, row); stats['written'] += 1
             except Exception as e:
-                log.warning(f'{g.key}: failed ({e})'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
+                _log.warning(f'{g.key}: failed ({e})'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
             bar.update(1)
         pending, n_img = [], 0
     for g in todo:
         try: ims = _load_group(g)
         except Exception as e:
-            log.warning(f'{g.key}: cannot read an image ({e})'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
+            _log.warning(f'{g.key}: cannot read an image ({e})'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
             bar.update(1); continue
         if cfg.verify_inputs: _verify(cfg, generator, g, ims)
         pending.append((g, ims)); n_img += len(ims)
@@ -388,7 +388,7 @@ def _merge_per_image(cfg, groups, done):
         for f in files: f.unlink()
     return rows, fails
 
-# %% ../nbs/12_stage_a.ipynb #7af55dff
+# %% ../nbs/12_stage_a.ipynb #c0bdcf70
 @dataclass
 class StageAResult:
     "What a Stage-A run did."
@@ -430,9 +430,9 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
     groups = discover_groups(cfg.input_dir, cfg.mission)
     groups, sampling = sample_groups(groups, cfg.pass_group_number, cfg.fail_group_number, cfg.sample_seed)
     res = StageAResult(cfg.path('.jsonl'), selected=len(groups), sampling=sampling)
-    if state.is_main_process: log.info(f'{cfg.mission}: {sampling}')
+    if state.is_main_process: _log.info(f'{cfg.mission}: {sampling}')
     if not groups:
-        log.warning(f'{cfg.mission}: no groups found (or the caps keep none); nothing written'); return res
+        _log.warning(f'{cfg.mission}: no groups found (or the caps keep none); nothing written'); return res
     Path(cfg.output_dir).mkdir(parents=True, exist_ok=True)
     done = _finished(cfg)
     seen = _images_seen(cfg) if cfg.sharding_mode == 'per_image' else frozenset()
@@ -466,7 +466,7 @@ class ScriptedSummaryGenerator:
             out.append(GenerationResult(text=t, raw=t))
         return out
 
-# %% ../nbs/12_stage_a.ipynb #77f4bcfd
+# %% ../nbs/12_stage_a.ipynb #156f5ef9
 @call_parse
 def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
                 input_dir:str, # root with <mission>/审核通过|审核不通过/<group>/ folders
@@ -506,9 +506,10 @@ def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
         cuda = device.startswith('cuda')
         model = load_model(checkpoint, dtype='bfloat16' if cuda else 'float32', device_map=device if cuda else None)
         proc = load_processor(checkpoint, min_pixels=min_pixels, max_pixels=max_pixels)
+        proc.tokenizer.padding_side = proc.tokenizer.truncation_side = 'left'   # the engine also asks for left padding per call
         res = run_stage_a(GenerationEngine(model, proc, batch_size=batch_size), cfg)
     except Exception as e:
-        log.error(f'stage-a failed: {type(e).__name__}: {e}')
+        _log.error(f'stage-a failed: {type(e).__name__}: {e}')
         if debug: raise
         raise SystemExit(1)
     print(f'stage-a: {res.written} groups written, {res.skipped} already done, {res.errors} failed -> {res.output}')
