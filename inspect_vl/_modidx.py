@@ -674,6 +674,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                        'inspect_vl.robustness.cases_markdown': ( 'robustness.html#cases_markdown',
                                                                                  'inspect_vl/robustness.py'),
                                        'inspect_vl.robustness.kill_points': ('robustness.html#kill_points', 'inspect_vl/robustness.py'),
+                                       'inspect_vl.robustness.kills_markdown': ( 'robustness.html#kills_markdown',
+                                                                                 'inspect_vl/robustness.py'),
                                        'inspect_vl.robustness.make_image': ('robustness.html#make_image', 'inspect_vl/robustness.py'),
                                        'inspect_vl.robustness.photo_array': ('robustness.html#photo_array', 'inspect_vl/robustness.py'),
                                        'inspect_vl.robustness.raises_case': ('robustness.html#raises_case', 'inspect_vl/robustness.py'),

@@ -11,7 +11,7 @@ from typing import Callable
 
 # %% auto #0
 __all__ = ['IMAGE_KINDS', 'photo_array', 'make_image', 'Case', 'raises_case', 'value_case', 'cases_markdown', 'KillResult',
-           'run_killed', 'kill_points', 'watch_process', 'at_progress']
+           'run_killed', 'kill_points', 'watch_process', 'at_progress', 'kills_markdown']
 
 # %% ../nbs/16_robustness.ipynb #c8fff136
 import numpy as np
@@ -184,3 +184,16 @@ def watch_process(cmd:list, # argument list
 def at_progress(samples:list, mark:int) -> tuple:
     "The first sample `(seconds, progress, rss_kb, hwm_kb)` whose progress reached `mark`."
     return next(s for s in samples if s[1] >= mark)
+
+# %% ../nbs/16_robustness.ipynb #1f4a7773
+def kills_markdown(kills:list) -> str:
+    "The kill/resume rows as a markdown table."
+    rows = ['| # | stage | kill | point | state left by the kill | rerun = uninterrupted | no leftovers | other checks | ok |',
+            '|---|---|---|---|---|---|---|---|---|']
+    yes = lambda v: '✅' if v else '❌'
+    for i, k in enumerate(kills, 1):
+        other = '; '.join(f"{n.replace('_', ' ')} {yes(k[n])}" for n in ('guidance_readable', 'continue_consistent', 'resume_logs_equal') if n in k)
+        ok = k['killed'] and k['rerun_equals_reference'] and k['no_leftovers'] and all(k.get(n, True) for n in ('guidance_readable', 'continue_consistent', 'resume_logs_equal'))
+        rows.append(f"| {i} | {k['stage']} | {_cell(k['how'], 70)} | {_cell(k['point'], 90)} | {_cell(k['at_kill'], 120)} | "
+                    f"{yes(k['rerun_equals_reference'])} | {yes(k['no_leftovers'])} | {other} | {yes(ok)}{' (gap: ' + k['gap'] + ')' if k.get('gap') else ''} |")
+    return '\n'.join(rows)
