@@ -185,7 +185,7 @@ def at_progress(samples:list, mark:int) -> tuple:
     "The first sample `(seconds, progress, rss_kb, hwm_kb)` whose progress reached `mark`."
     return next(s for s in samples if s[1] >= mark)
 
-# %% ../nbs/16_robustness.ipynb #1f4a7773
+# %% ../nbs/16_robustness.ipynb #56cfad69
 def kills_markdown(kills:list) -> str:
     "The kill/resume rows as a markdown table."
     rows = ['| # | stage | kill | point | state left by the kill | rerun = uninterrupted | no leftovers | other checks | ok |',
