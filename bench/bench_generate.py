@@ -35,7 +35,7 @@ def _timed(engine, convs, settings):
 def bench() -> list:
     import torch
     from inspect_vl.generate import GenerationEngine, DecodeSettings
-    torch.set_num_threads(1)   # one core each way: the ratio measures batching, not thread scaling
+    torch.set_num_threads(int(os.environ.get('BENCH_TORCH_THREADS', 1)))   # default one: the ratio measures batching, not threads
     model, proc, convs = _setup()
     settings = DecodeSettings(max_new_tokens=NEW_TOKENS)
     batched, single = GenerationEngine(model, proc, batch_size=BATCH), GenerationEngine(model, proc, batch_size=1)

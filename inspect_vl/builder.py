@@ -84,7 +84,7 @@ def sort_objects_tlbr(objects: list) -> list:
     "Objects top-to-bottom, then left-to-right (stable)."
     return sorted(objects, key=lambda o: reference_point(o)[::-1])
 
-# %% ../nbs/05_builder.ipynb #1031af10
+# %% ../nbs/05_builder.ipynb #4cde7662
 def dense_payload(objects: list, # contract objects (any order; sorted here)
                   width: int, height: int, # the pixel frame of the geometry
                   emit_norm: str = 'norm1000', # coordinate frame of the answer
@@ -132,7 +132,7 @@ def render_answer(payload: dict) -> tuple:
     types = np.repeat(np.array([t for _, t in parts], dtype=np.int8), [len(p) for p, _ in parts])
     return text, types
 
-# %% ../nbs/05_builder.ipynb #346cc7b0
+# %% ../nbs/05_builder.ipynb #aa938ef5
 _TYPE_COLOURS = {DESC: '#cfe2ff', COORD: '#ffd8a8', FORMAT: '#e9ecef', IGNORE: '#ffffff'}
 
 def types_html(pieces: list) -> str:
@@ -148,7 +148,7 @@ def char_pieces(text: str, types) -> list:
     starts, ends = np.r_[0, b], np.r_[b, len(text)]
     return [(text[s:e], int(types[s])) for s, e in zip(starts, ends)]
 
-# %% ../nbs/05_builder.ipynb #83244b3d
+# %% ../nbs/05_builder.ipynb #dd132f93
 def image_item(image, image_root: str = None) -> dict:
     "The user-content item of one image: `{'type': 'image', 'image': PIL image | path | data URL}`."
     if isinstance(image, Image.Image): v = image
@@ -159,7 +159,7 @@ def image_item(image, image_root: str = None) -> dict:
     else: raise BuilderError(f'images: unsupported image value of type {type(image).__name__}; give a path, a PIL image or {{"bytes": ...}}')
     return {'type': 'image', 'image': v}
 
-# %% ../nbs/05_builder.ipynb #0e13aabc
+# %% ../nbs/05_builder.ipynb #bda7358e
 def _system_message(s): return [{'role': 'system', 'content': s}] if s else []
 
 @dataclass
@@ -230,7 +230,7 @@ class JSONLinesBuilder:
         if len(records) != 1: raise BuilderError(f'build_many: got {len(records)} records; exactly one record per sample (pairing was removed)')
         return self.build(records[0], mode)
 
-# %% ../nbs/05_builder.ipynb #409c6d51
+# %% ../nbs/05_builder.ipynb #aa1c7811
 def check_geometry_normalization(built: dict, # the output of `JSONLinesBuilder.build` in dense mode
                                  width: int, height: int, emit_norm: str = 'norm1000'):
     "Health check H5: the answer's coordinates are the pixel `objects` in the `emit_norm` frame, in reading order."
@@ -251,13 +251,13 @@ def check_geometry_normalization(built: dict, # the output of `JSONLinesBuilder.
         if prev is not None and ref < prev: raise BuilderError(f'H5: {k} is out of reading order')
         prev = ref
 
-# %% ../nbs/05_builder.ipynb #5f8a2d5d
+# %% ../nbs/05_builder.ipynb #d1de8b71
 @runtime_checkable
 class MessageBuilder(Protocol):
     "What the datasets need from a builder: record + mode → messages and the answer's data."
     def build(self, record: dict, mode: str = 'dense') -> dict: ...
 
-# %% ../nbs/05_builder.ipynb #45be6786
+# %% ../nbs/05_builder.ipynb #e767e09e
 @runtime_checkable
 class Preprocessor(Protocol):
     "A record → record step applied before building; `rng` is the sample's `random.Random`."
@@ -280,7 +280,7 @@ class ObjectCap:
         record['objects'] = [objs[i] for i in keep]
         return record
 
-# %% ../nbs/05_builder.ipynb #a1ca70f1
+# %% ../nbs/05_builder.ipynb #b02d127c
 _LABEL = re.compile(r'^标签/(.+)[×xX]\s*(\d+)$')
 
 @dataclass

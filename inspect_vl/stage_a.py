@@ -10,9 +10,8 @@ from functools import partial
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'STAGE_A_MISSION_FOCUS', 'SUMMARY_PROFILES', 'DOMAINS', 'RECORD_KEYS',
-           'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group', 'discover_groups', 'sample_groups',
-           'stage_a_system_prompt', 'stage_a_user_prompt', 'stage_a_messages', 'sanitize_summary', 'summary_problems',
+__all__ = ['LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'RECORD_KEYS', 'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group',
+           'discover_groups', 'sample_groups', 'stage_a_conversation', 'sanitize_summary', 'summary_problems',
            'stage_a_record', 'repair_jsonl', 'read_jsonl', 'append_jsonl', 'write_jsonl_atomic', 'StageAConfig',
            'process_state', 'ImageReadError', 'StageAResult', 'run_stage_a', 'ScriptedSummaryGenerator', 'stage_a_cli']
 
@@ -82,60 +81,17 @@ def sample_groups(groups:list, pass_cap:int=None, fail_cap:int=None, seed:int=42
                  fail_total=sum(g.label == 'fail' for g in groups), fail_selected=sum(g.label == 'fail' for g in kept))
     return kept, stats
 
-# %% ../nbs/12_stage_a.ipynb #fc16e89e
-STAGE_A_MISSION_FOCUS = {
-    'BBU安装方式检查（正装）': '关注BBU设备、安装螺丝及其符合性',
-    'BBU接地线检查': '关注机柜处/地排处接地螺丝、电线捆扎情况',
-    'BBU线缆布放要求': '关注BBU端/ODF端光纤插头、光纤保护措施和弯曲半径',
-    '挡风板安装检查': '关注BBU设备及挡风板需求与配置符合性',
-}
-SUMMARY_PROFILES = ('summary_runtime', 'summary_train_min')
-DOMAINS = ('bbu', 'rru')
+# %% ../nbs/12_stage_a.ipynb #c4292158
+from .prompts import (SUPPORTED_MISSIONS, SUMMARY_PROFILES, DOMAIN_PACKS,
+                                summary_system_prompt, stage_a_messages)
 
-_SUMMARY_MIN = ('你是图片摘要助手，只用简体中文输出一行。\n'
-    '输出格式：若图片与现场无关，只输出“无关图片”；否则输出若干“desc×N”条目，仅用中文逗号“，”连接，相同desc合并并累加N。\n'
-    '排序：desc较短的在前，长度相同保持首次出现顺序。不换行，结尾不加“。”。\n'
-    '只客观罗列目标，不写结论词（通过/不通过/合格/不合格/需整改）。\n'
-    '文档、报告、图纸/CAD/平面图/示意图、票据、聊天或手机截图等非现场图片一律输出“无关图片”。\n'
-    '以证据为先，不根据背景推断。类型确定但属性不清时写“类型/需复核”；类型也不确定时输出“无关图片”。\n'
-    '不要输出JSON、坐标、几何字段名（bbox_2d/poly/line）、方括号数字列表或<...>标记。')
-_DOMAIN_PACKS = {
-    'bbu': ('【BBU领域提示（简版）】\n只客观罗列，desc文本保持原样。\n'
-            '核心类别：BBU设备、挡风板、螺丝/光纤插头、光纤、电线、标签、需复核备注。\n'
-            '常见关系：挡风板安装在两台BBU之间；螺丝、光纤插头从属于BBU设备或机柜。'),
-    'rru': '【RRU领域提示】待补充',
-}
-_MISSION_RULES = {'挡风板安装检查': '爱立信BBU不安装挡风板。\n华为挡风板一块对应一个黄色箭头。\n只有两台BBU之间才需要挡风板，单台BBU通常无需安装。'}
-_USER_BASE = ('请为这张图片输出一行摘要：按原始desc分组，写成desc×N（全角×，N前无空格），按desc长度从短到长排序，长度相同按首次出现顺序，'
-              '用“，”连接；备注保留在对应条目内；异常和需复核条目不得省略；不写结论，不换行，不加句号，不写坐标；无关或非现场图片只输出“无关图片”。')
-_USER_IMPORTANT = '【重要】任何图纸或示意图（即使包含BBU内容），以及只有背景、没有可确认目标的图片，一律输出“无关图片”。'
+def stage_a_conversation(image, # PIL image or path
+                         cfg, # a `StageAConfig` (mission, dataset, prompt_profile, mission_focus, compact_prompts)
+                        ) -> list:
+    "The chat conversation that asks for one image's summary under `cfg`."
+    return stage_a_messages(image, cfg.mission, cfg.dataset, cfg.prompt_profile, cfg.mission_focus, cfg.compact_prompts)
 
-def stage_a_system_prompt(profile:str='summary_runtime', domain:str=None, mission:str=None) -> str:
-    "System prompt S for a summary profile (runtime profiles need a domain pack)."
-    if profile not in SUMMARY_PROFILES: raise ValueError(f'unknown prompt profile {profile!r}; available: {", ".join(SUMMARY_PROFILES)}')
-    if profile == 'summary_train_min': return _SUMMARY_MIN
-    if domain is None: raise ValueError('domain must be provided for runtime prompt profiles (bbu or rru)')
-    if domain not in _DOMAIN_PACKS: raise ValueError(f'unknown domain {domain!r}; available: {", ".join(DOMAINS)}')
-    parts = [_SUMMARY_MIN, _DOMAIN_PACKS[domain]]
-    if mission in _MISSION_RULES: parts.append(f'【{mission}任务特定规则】\n{_MISSION_RULES[mission]}')
-    return '\n\n'.join(parts)
-
-def stage_a_user_prompt(mission:str=None) -> str:
-    "User prompt U: the summary instruction, the 【重要】 paragraph and the mission focus (if a mission is given)."
-    u = f'{_USER_BASE}\n{_USER_IMPORTANT}'
-    return u + (f'\n任务重点：{STAGE_A_MISSION_FOCUS[mission]}' if mission else '')
-
-def stage_a_messages(image, # PIL image or path
-                     mission:str, # one of STAGE_A_MISSION_FOCUS
-                     domain:str='bbu', profile:str='summary_runtime',
-                     mission_focus:bool=True, # False drops the mission from both prompts
-                    ) -> list:
-    "The chat conversation that asks for one image's summary."
-    m = mission if mission_focus else None
-    return [{'role': 'system', 'content': stage_a_system_prompt(profile, domain, m)},
-            {'role': 'user', 'content': [{'type': 'image', 'image': image}, {'type': 'text', 'text': stage_a_user_prompt(m)}]}]
-
-# %% ../nbs/12_stage_a.ipynb #39e9a301
+# %% ../nbs/12_stage_a.ipynb #684490d1
 def sanitize_summary(text:str) -> str:
     "Strip, and unwrap a JSON-object reply into its summary text."
     t = (text or '').strip()
@@ -161,7 +117,7 @@ def summary_problems(summary:str) -> list:
         if not _ENTRY.match(e.strip()): probs.append(f'entry {i + 1} {e[:30]!r} is not desc×N')
     return probs
 
-# %% ../nbs/12_stage_a.ipynb #e33b2447
+# %% ../nbs/12_stage_a.ipynb #a23d0972
 RECORD_KEYS = ('group_id', 'mission', 'label', 'images', 'per_image')
 
 def stage_a_record(group:Group, mission:str, summaries:list) -> dict:
@@ -173,7 +129,7 @@ def stage_a_record(group:Group, mission:str, summaries:list) -> dict:
     return dict(group_id=group.group_id, mission=mission, label=group.label, images=[p.name for p in group.images],
                 per_image={f'image_{i + 1}': s for i, s in enumerate(summaries)})
 
-# %% ../nbs/12_stage_a.ipynb #952918d0
+# %% ../nbs/12_stage_a.ipynb #e3543410
 def repair_jsonl(path:Path):
     "Cut a torn last line (left by a kill mid-write) off a JSONL file."
     p = Path(path)
@@ -202,7 +158,7 @@ def write_jsonl_atomic(path:Path, rows:list):
         f.flush(); os.fsync(f.fileno())
     os.replace(tmp, path)
 
-# %% ../nbs/12_stage_a.ipynb #77241ef2
+# %% ../nbs/12_stage_a.ipynb #9b84580d
 SHARDING_MODES = ('per_group', 'per_image')
 
 @dataclass(frozen=True)
@@ -214,6 +170,7 @@ class StageAConfig:
     dataset: str = 'bbu'                     # domain pack: bbu | rru
     prompt_profile: str = 'summary_runtime'  # summary_runtime | summary_train_min
     mission_focus: bool = True               # False: no mission text in either prompt
+    compact_prompts: bool = False            # the short prompt variant (use it if the model was trained with it)
     batch_size: int = 8                      # images per generate call (groups are batched together, never split)
     max_new_tokens: int = 1024
     temperature: float = 0.3
@@ -229,8 +186,8 @@ class StageAConfig:
 
     def __post_init__(self):
         def bad(field, msg): raise ValueError(f'StageAConfig.{field}: {msg}')
-        if self.mission not in STAGE_A_MISSION_FOCUS: bad('mission', f'{self.mission!r} is not one of {list(STAGE_A_MISSION_FOCUS)}')
-        if self.dataset not in DOMAINS: bad('dataset', f'{self.dataset!r}; use one of {DOMAINS}')
+        if self.mission not in SUPPORTED_MISSIONS: bad('mission', f'{self.mission!r} is not one of {list(SUPPORTED_MISSIONS)}')
+        if self.dataset not in DOMAIN_PACKS: bad('dataset', f'{self.dataset!r}; use one of {tuple(DOMAIN_PACKS)}')
         if self.prompt_profile not in SUMMARY_PROFILES: bad('prompt_profile', f'{self.prompt_profile!r}; use one of {SUMMARY_PROFILES}')
         if self.sharding_mode not in SHARDING_MODES: bad('sharding_mode', f'{self.sharding_mode!r}; use one of {SHARDING_MODES}')
         if self.batch_size < 1: bad('batch_size', f'must be > 0, got {self.batch_size}')
@@ -249,7 +206,7 @@ class StageAConfig:
                               max_new_tokens=self.max_new_tokens, seed=self.sample_seed)
     def path(self, suffix:str) -> Path: return Path(self.output_dir)/f'{self.mission}_stage_a{suffix}'
 
-# %% ../nbs/12_stage_a.ipynb #ca77b4bf
+# %% ../nbs/12_stage_a.ipynb #1c229073
 class _Single:
     process_index, num_processes, is_main_process = 0, 1, True
     def wait_for_everyone(self): pass
@@ -261,7 +218,7 @@ def process_state():
         return PartialState()
     return _Single()
 
-# %% ../nbs/12_stage_a.ipynb #932c8753
+# %% ../nbs/12_stage_a.ipynb #b73f5cf1
 def _verify(cfg, generator, group, images):
     proc = getattr(generator, 'processor', None)
     for p, im in zip(group.images, images):
@@ -269,7 +226,7 @@ def _verify(cfg, generator, group, images):
         if proc is None: _log.info(f'verify {group.key} {p.name} sha1={h} size={im.size}'); continue
         ip = proc.image_processor
         grid = ip(images=[im], return_tensors='pt')['image_grid_thw'][0]
-        conv = stage_a_messages(im, cfg.mission, cfg.dataset, cfg.prompt_profile, cfg.mission_focus)
+        conv = stage_a_conversation(im, cfg)
         ids = proc.apply_chat_template(conv, tokenize=True, add_generation_prompt=True, return_dict=True)['input_ids']
         ids = ids[0] if ids and isinstance(ids[0], list) else ids
         n_img = sum(1 for t in ids if t == proc.tokenizer.convert_tokens_to_ids('<|image_pad|>'))
@@ -278,7 +235,7 @@ def _verify(cfg, generator, group, images):
 
 def _summaries(cfg, generator, items):
     "Summaries per item for [(key, images)], or an exception per item."
-    convs = [stage_a_messages(im, cfg.mission, cfg.dataset, cfg.prompt_profile, cfg.mission_focus) for _, ims in items for im in ims]
+    convs = [stage_a_conversation(im, cfg) for _, ims in items for im in ims]
     try: res = generator.generate(convs, cfg.decode)
     except Exception as e:
         if len(items) == 1: return [e]
@@ -288,7 +245,7 @@ def _summaries(cfg, generator, items):
         out.append([sanitize_summary(r.text if isinstance(r, GenerationResult) else str(r)) for r in res[i:i + len(ims)]]); i += len(ims)
     return out
 
-# %% ../nbs/12_stage_a.ipynb #9e6a8808
+# %% ../nbs/12_stage_a.ipynb #38164f1c
 class ImageReadError(OSError):
     "An image of a group cannot be read; names the file."
     def __init__(self, path, err): super().__init__(f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
@@ -336,7 +293,7 @@ def _run_per_group(cfg, generator, groups, done, state, bar):
     if pending: flush()
     return stats
 
-# %% ../nbs/12_stage_a.ipynb #25532a99
+# %% ../nbs/12_stage_a.ipynb #323edb2c
 def _images_seen(cfg):
     return {(x['group_seq'], x['image_index']) for f in Path(cfg.output_dir).glob(f'{cfg.mission}_stage_a.images.rank*.jsonl')
             for x in read_jsonl(f)}
@@ -388,7 +345,7 @@ def _merge_per_image(cfg, groups, done):
         for f in files: f.unlink()
     return rows, fails
 
-# %% ../nbs/12_stage_a.ipynb #c0bdcf70
+# %% ../nbs/12_stage_a.ipynb #a04275fa
 @dataclass
 class StageAResult:
     "What a Stage-A run did."
@@ -451,7 +408,7 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
     state.wait_for_everyone()
     return res
 
-# %% ../nbs/12_stage_a.ipynb #1767a045
+# %% ../nbs/12_stage_a.ipynb #c2081817
 class ScriptedSummaryGenerator:
     "Test stand-in for `GenerationEngine`: a summary from each image's size and brightness (deterministic)."
     def __init__(self, empty_for=()): self.empty_for, self.calls = set(empty_for), 0
@@ -466,7 +423,7 @@ class ScriptedSummaryGenerator:
             out.append(GenerationResult(text=t, raw=t))
         return out
 
-# %% ../nbs/12_stage_a.ipynb #156f5ef9
+# %% ../nbs/12_stage_a.ipynb #af8194d2
 @call_parse
 def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
                 input_dir:str, # root with <mission>/审核通过|审核不通过/<group>/ folders
@@ -482,6 +439,7 @@ def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
                 top_p:float=0.9, # nucleus mass when sampling
                 repetition_penalty:float=1.05, # 1.0 = none
                 no_mission_focus:bool=False, # drop the mission text from both prompts
+                compact_prompts:bool=False, # the short prompt variant (when the model was trained with it)
                 verify_inputs:bool=False, # log image hashes, grids and image-token counts
                 pass_group_number:int=None, # cap on pass groups
                 fail_group_number:int=None, # cap on fail groups
@@ -498,7 +456,7 @@ def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format='[%(asctime)s] [%(levelname)s] [%(name)s] %(message)s')
     try:
         cfg = StageAConfig(input_dir, output_dir, mission, dataset=dataset, prompt_profile=prompt_profile,
-                           mission_focus=not no_mission_focus, batch_size=batch_size, max_new_tokens=max_new_tokens,
+                           mission_focus=not no_mission_focus, compact_prompts=compact_prompts, batch_size=batch_size, max_new_tokens=max_new_tokens,
                            temperature=temperature, top_p=top_p, repetition_penalty=repetition_penalty,
                            pass_group_number=pass_group_number, fail_group_number=fail_group_number, sample_seed=sample_seed,
                            sharding_mode=sharding_mode, keep_intermediate_outputs=keep_intermediate_outputs, verify_inputs=verify_inputs)

@@ -13,12 +13,14 @@ from typing import Annotated
 __all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'Precision', 'on_cpu',
            'resolve_precision', 'optimizer_group_of', 'no_decay_names', 'group_learning_rates', 'param_groups',
            'build_optimizer', 'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler',
-           'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'TokenStats', 'token_stats',
-           'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual', 'VisualFeatureHooks', 'vocab_size_of',
-           'KDOverlay', 'checkpoint_step', 'list_checkpoints', 'remove_checkpoint', 'rotate_checkpoints',
-           'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields',
-           'read_log', 'JsonlLog', 'make_accelerator', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult',
-           'Trainer', 'load_checkpoint_weights']
+           'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats',
+           'token_stats', 'compact_batch', 'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual',
+           'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay', 'checkpoint_step', 'list_checkpoints',
+           'remove_checkpoint', 'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay',
+           'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog', 'make_accelerator',
+           'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer', 'load_checkpoint_weights',
+           'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'agreed_run_dir', 'train', 'parse_overrides',
+           'train_cli']
 
 # %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
@@ -187,8 +189,14 @@ class PlannedBatchSampler:
     def __iter__(self): yield from self.batches[self.start:]
     def __len__(self): return len(self.batches) - self.start
 
-# %% ../nbs/10_train.ipynb #bde21c9c
+# %% ../nbs/10_train.ipynb #46c2fb69
 IGNORE_INDEX = -100
+
+def supervised_mask(labels: torch.Tensor) -> torch.Tensor:
+    "[B, T] True at the positions whose next token is supervised: the only logits the loss needs."
+    keep = torch.zeros_like(labels, dtype=torch.bool)
+    keep[:, :-1] = labels[:, 1:] != IGNORE_INDEX
+    return keep
 
 @dataclass
 class TokenStats:
@@ -197,17 +205,35 @@ class TokenStats:
     tokens: torch.Tensor    # [B] supervised positions per sample
     mask: torch.Tensor      # [B, T-1] supervised (shifted) positions
     logits: torch.Tensor    # [N, V] logits at the supervised positions, in mask order (float32)
+    targets: torch.Tensor   # [N] their labels
 
-def token_stats(logits: torch.Tensor, # [B, T, V] model output
+def token_stats(logits: torch.Tensor, # [N, V] at `supervised_mask(labels)` (logits_to_keep), or all of them [B, T, V]
                 labels: torch.Tensor, # [B, T] with IGNORE_INDEX on unsupervised positions
                ) -> TokenStats:
-    "Summed cross-entropy per sample, from `logits[:, :-1]` against `labels[:, 1:]`."
+    "Summed cross-entropy per sample of the next-token predictions against `labels[:, 1:]`."
     labels = labels.to(logits.device)
     mask = labels[:, 1:] != IGNORE_INDEX
+    s = (logits if logits.dim() == 2 else logits[:, :-1][mask]).float()
+    t = labels[:, 1:][mask]
+    if s.shape[0] != t.shape[0]: raise ValueError(f'{s.shape[0]} logits rows for {t.shape[0]} supervised positions; pass logits_to_keep=supervised_mask(labels)')
+    ce = F.cross_entropy(s, t, reduction='none')
     rows = mask.nonzero(as_tuple=True)[0]
-    s = logits[:, :-1][mask].float()
-    ce = F.cross_entropy(s, labels[:, 1:][mask], reduction='none')
-    return TokenStats(torch.zeros(labels.shape[0], device=logits.device).index_add(0, rows, ce), mask.sum(1), mask, s)
+    return TokenStats(torch.zeros(labels.shape[0], device=logits.device).index_add(0, rows, ce), mask.sum(1), mask, s, t)
+
+def compact_batch(st: TokenStats, token_types: torch.Tensor = None) -> tuple:
+    "(logits, labels, token_types) holding only the supervised positions, laid out for 07_collate's `token_metrics`."
+    B, n = st.mask.shape[0], st.tokens
+    K = int(n.max()) if B else 0
+    rows, col = st.mask.nonzero(as_tuple=True)[0], (st.mask.cumsum(1) - 1)[st.mask]
+    logits = st.logits.new_zeros(B, K + 1, st.logits.shape[-1])
+    logits[rows, col] = st.logits.detach()
+    labels = torch.full((B, K + 1), IGNORE_INDEX, dtype=st.targets.dtype, device=st.targets.device)
+    labels[rows, col + 1] = st.targets
+    types = None
+    if token_types is not None:
+        types = torch.full((B, K + 1), -1, dtype=token_types.dtype, device=st.targets.device)
+        types[rows, col + 1] = token_types.to(st.targets.device)[:, 1:][st.mask]
+    return logits, labels, types
 
 # %% ../nbs/10_train.ipynb #47539bb9
 class MetricBuffer:
@@ -289,7 +315,7 @@ class VisualFeatureHooks:
         for h in self.handles: h.remove()
         self.handles = []
 
-# %% ../nbs/10_train.ipynb #4b737fea
+# %% ../nbs/10_train.ipynb #09cdd95f
 def vocab_size_of(model: nn.Module) -> int:
     "Output vocabulary size (rows of the LM head) of a plain or wrapped model."
     m = getattr(model, 'module', model)
@@ -323,9 +349,10 @@ class KDOverlay:
             if h is not None: h.clear()
 
     @torch.no_grad()
-    def reference_logits(self, inputs: dict) -> torch.Tensor:
-        "The reference model's logits for `inputs` (no gradient)."
-        return self.reference(**inputs, use_cache=False).logits
+    def reference_logits(self, inputs: dict, keep: torch.Tensor = None) -> torch.Tensor:
+        "The reference model's logits for `inputs` (no gradient), at the positions `keep` (a supervised_mask) when given."
+        kw = {} if keep is None else {'logits_to_keep': keep}
+        return self.reference(**inputs, use_cache=False, **kw).logits
 
     def visual_terms(self) -> dict:
         "{'vision_kd_loss_<target>': weight x distance} for the targets this batch produced (none for text-only batches)."
@@ -457,7 +484,7 @@ class JsonlLog:
         tmp.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), encoding='utf-8')
         os.replace(tmp, self.path)
 
-# %% ../nbs/10_train.ipynb #268741ba
+# %% ../nbs/10_train.ipynb #7b93987a
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from accelerate.utils import DistributedDataParallelKwargs, set_seed
@@ -471,8 +498,11 @@ def make_accelerator(precision: Precision, cpu: bool = None):
 def enable_gradient_checkpointing(model: nn.Module):
     "Recompute activations in backward (LLM and vision tower); with adapters the input embeddings require grad."
     m = getattr(model, 'module', model)
-    m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
-    if hasattr(m, 'enable_input_require_grads'): m.enable_input_require_grads()
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='.*checkpointing.*', category=FutureWarning)   # transformers 5 renamed the API
+        if hasattr(m, 'activation_checkpointing_enable'): m.activation_checkpointing_enable({'use_reentrant': False})
+        else: m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
+        if hasattr(m, 'enable_input_require_grads'): m.enable_input_require_grads()
     cfg = getattr(m, 'config', None)
     if cfg is not None: cfg.use_cache = False
 
@@ -574,7 +604,7 @@ class Trainer:
     def warn_once(self, key: str, msg: str):
         if key not in self._warned: self._warned.add(key); _log.warning(msg)
 
-# %% ../nbs/10_train.ipynb #8d9a8e4a
+# %% ../nbs/10_train.ipynb #232008a5
 @patch
 def _split(self: Trainer, batch: dict):
     "Model inputs on the device, and the labels, dataset labels and token types that stay with the loop."
@@ -589,22 +619,24 @@ def _forward(self: Trainer, model, batch: dict, buf: MetricBuffer, train: bool, 
     inputs, labels, ds, types = self._split(batch)
     kd = self.kd
     if kd is not None: kd.start()
-    logits = model(**inputs, use_cache=False).logits
+    keep = supervised_mask(labels).to(self.acc.device)
+    logits = model(**inputs, use_cache=False, logits_to_keep=keep).logits          # [N, V]: the supervised positions only
     st = token_stats(logits, labels)
     n_tok, ce_sum = float(st.tokens.sum()), st.ce.sum()
     w_ce = kd.ce_weight if kd is not None else 1.0
     token_part, jsd, vis = w_ce * ce_sum, None, {}
     if kd is not None and kd.needs_reference:
-        with self.acc.autocast(): ref = kd.reference_logits(inputs)
+        with self.acc.autocast(): ref = kd.reference_logits(inputs, keep)
         if kd.llm_weight > 0:
             if ref.shape[-1] != logits.shape[-1]:
                 raise ValueError(f'KL anchoring: vocabulary size mismatch: student {logits.shape[-1]}, reference {ref.shape[-1]}')
             s = st.logits if train else st.logits.detach()
-            jsd = kd.llm_weight * generalized_jsd(s, ref[:, :-1][st.mask.to(ref.device)], kd.beta).sum()
+            jsd = kd.llm_weight * generalized_jsd(s, ref, kd.beta).sum()
             token_part = token_part + jsd
         vis = kd.visual_terms()
     vis_total = sum(vis.values()) if vis else None
-    for k, (total, count) in token_metrics(logits.detach(), labels, ds, types, domains=self.domains, training=train).items():
+    cl, cy, ct = compact_batch(st, types)
+    for k, (total, count) in token_metrics(cl, cy, ds, ct, domains=self.domains, training=train).items():
         buf.add(k, total, count)
     for k, v in vis.items(): buf.add(k, v.item())
     if vis: buf.add('vision_kd_loss', vis_total.item())
@@ -785,7 +817,7 @@ def resume(self: Trainer, checkpoint):
     self.log.truncate_after(self.state.global_step)
     _log.info(f'resumed from {ck} at step {self.state.global_step} (epoch {self.state.epoch:.2f})')
 
-# %% ../nbs/10_train.ipynb #fb610113
+# %% ../nbs/10_train.ipynb #a9594078
 @patch
 def _update_best(self: Trainer, metrics: dict, delayed: bool) -> bool:
     "Track the best evaluation (inside the save delay evaluations do not count; the first one after starts a new baseline)."
@@ -818,7 +850,7 @@ def _after_step(self: Trainer, norm: float, sums: dict, epoch_end: bool, last: b
     tr, s = self.cfg.training, self.state
     w = 1.0 if self.main else 0.0                        # per-step values: every rank adds its share, one rank counts the step
     for k, v in sums.items(): self.train_buf.add(k, v, w); self.session_buf.add(k, v, w)
-    self.train_buf.add('grad_norm', norm, w)
+    self.train_buf.add('grad_norm', norm * w, w)         # the same on every rank: counted once
     if s.global_step % tr.logging_steps == 0 or (tr.logging_first_step and s.global_step == 1) or last: self._log_train()
     metrics = None
     if self.eval_dataset is not None and tr.eval_strategy != 'no' and (last or epoch_end and tr.eval_strategy == 'epoch'
@@ -882,3 +914,141 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
     if self.tb is not None: self.tb.close()
     best = self.run_dir/s.best_checkpoint if s.best_checkpoint else None
     return TrainResult(self.run_dir, s.global_step, s.epoch, final, best, s.best_metric, {**summary, **self.last_eval}, stopped)
+
+# %% ../nbs/10_train.ipynb #2d9e720c
+def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
+                title: str = None):
+    "Loss and token-accuracy curves (training and evaluation) of a run, from its logging.jsonl."
+    import matplotlib.pyplot as plt
+    rows = run if isinstance(run, list) else read_log(run)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    for ax, key in zip(axes, ('loss', 'token_acc')):
+        for prefix, style in (('', '-'), ('eval_', 'o--')):
+            pts = [(r['step'], r[prefix + key]) for r in rows if prefix + key in r and 'train_runtime' not in r]
+            if pts: ax.plot(*zip(*pts), style, label=f'{prefix}{key}', lw=2 if not prefix else 1.2)
+        if key == 'token_acc':
+            labels = sorted({k[:-len('_token_acc')] for r in rows for k in r if k.endswith('_token_acc') and k != 'token_acc'
+                             and not k.startswith('eval_') and not k.endswith(('_desc_token_acc', '_coord_token_acc', '_format_token_acc'))})
+            for lab in labels if len(labels) > 1 else []:
+                pts = [(r['step'], r[f'{lab}_token_acc']) for r in rows if f'{lab}_token_acc' in r]
+                ax.plot(*zip(*pts), lw=0.8, alpha=0.7, label=f'{lab}_token_acc')
+        ax.set(xlabel='optimizer step', ylabel=key, yscale='log' if key == 'loss' else 'linear'); ax.grid(alpha=0.3); ax.legend(fontsize=8)
+    if title: fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/10_train.ipynb #40ac09f0
+_ALIGNER_NAMES = ('merger', 'model.visual.merger', 'deepstack_merger_list', 'model.visual.deepstack_merger_list')
+
+def lora_settings(model: nn.Module, cfg: Config) -> dict:
+    "Keyword arguments of `apply_lora` from the tuner section (and the seed)."
+    tu = cfg.tuner
+    if tu.lora_bias != 'none': raise ConfigError(f"{cfg.source}: tuner.lora_bias: {tu.lora_bias!r} is not supported; use none")
+    kw = dict(r=tu.lora_rank, alpha=tu.lora_alpha, dropout=tu.lora_dropout, freeze_llm=tu.freeze_llm, freeze_vit=tu.freeze_vit,
+              freeze_aligner=tu.freeze_aligner, use_dora=tu.use_dora, seed=cfg.training.seed)
+    for name in tu.modules_to_save:
+        if name == 'lm_head': kw['train_lm_head'] = True
+        elif name.split('.')[-1] == 'embed_tokens': kw['train_embed_tokens'] = True
+        elif name.startswith(_ALIGNER_NAMES): kw['freeze_aligner'] = False
+        else: raise ConfigError(f"{cfg.source}: tuner.modules_to_save: {name!r} is not supported; use lm_head, embed_tokens or the aligner "
+                                "(model.visual.merger, model.visual.deepstack_merger_list.<i>)")
+    if tu.target_regex:
+        kw['target_modules'] = [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and re.fullmatch(tu.target_regex, n)]
+        if not kw['target_modules']: raise ConfigError(f"{cfg.source}: tuner.target_regex: {tu.target_regex!r} matches no linear layer")
+    elif tuple(tu.target_modules) != ('all-linear',): kw['target_modules'] = list(tu.target_modules)
+    return kw
+
+def tiny_corpus() -> list:
+    "Tokenizer lines for a tiny model that trains on the synthetic world: its text and every prompt."
+    return text_corpus() + prompt_corpus()
+
+def build_model(cfg: Config, precision: Precision, accelerator=None) -> tuple:
+    "(model, processor, reference) for a run: loaded (or built tiny), tuned per the tuner section, reference copied before."
+    mc = cfg.model
+    if not mc.model: raise ConfigError(f'{cfg.source}: model.model: no checkpoint folder set; name a local Qwen3-VL folder')
+    path = Path(mc.model).expanduser()
+    if mc.build_tiny and not (path/'config.json').is_file():
+        with (accelerator.main_process_first() if accelerator is not None else contextlib.nullcontext()):
+            if not (path/'config.json').is_file():
+                _log.info(f'model.build_tiny: building the tiny Qwen3-VL at {path}')
+                make_tiny_qwen3vl(path, corpus=tiny_corpus(), seed=cfg.training.seed)
+    attn = 'sdpa' if on_cpu() and mc.attn_impl.startswith('flash') else mc.attn_impl
+    model = load_model(path.resolve(), dtype=precision.dtype, attn_implementation=attn)
+    processor = load_processor(path, min_pixels=cfg.template.min_pixels, max_pixels=cfg.template.max_pixels)
+    reference = None
+    if cfg.kd_active:
+        t = cfg.rlhf.teacher_model
+        reference = copy.deepcopy(model) if t == 'base' else load_model(Path(t).expanduser().resolve(), dtype=precision.dtype, attn_implementation=attn)
+    tu = cfg.tuner
+    if tu.train_type == 'full': apply_freeze(model, freeze_llm=tu.freeze_llm, freeze_vit=tu.freeze_vit, freeze_aligner=tu.freeze_aligner)
+    else: model = apply_lora(model, **lora_settings(model, cfg))
+    _log.info(f'trainable parameters ({tu.train_type}):\n{trainable_report(model)}')
+    return model, processor, reference
+
+# %% ../nbs/10_train.ipynb #48e653c0
+def agreed_run_dir(cfg: Config, accelerator) -> Path:
+    "The run folder, chosen on the main process (a new version folder has a timestamp) and shared with the others."
+    d = [str(run_folder(cfg.training))] if accelerator.is_main_process else [None]
+    if accelerator.num_processes > 1:
+        from accelerate.utils import broadcast_object_list
+        broadcast_object_list(d)
+    return Path(d[0])
+
+def train(config, # a Config, or the path of a YAML config
+          overrides: dict = None, # dotted-key overrides applied to a YAML config ({'training.max_steps': 3})
+          merge: bool = False, # LoRA: also write <run>/merged (adapter merged into the base)
+          stop_after: int = None, # stop after this step as if killed (tests)
+          progress: bool = True, # tqdm bar on rank 0
+         ) -> TrainResult:
+    "Train as a config says: model, data, loop, checkpoints in the run folder."
+    cfg = config if isinstance(config, Config) else load_config(config, overrides)
+    setup_logging()
+    precision = resolve_precision(cfg)
+    acc = make_accelerator(precision)
+    run_dir = agreed_run_dir(cfg, acc)
+    set_seed(cfg.training.seed)
+    model, processor, reference = build_model(cfg, precision, acc)
+    if cfg.custom.augmentation_enabled:
+        _log.warning('custom.augmentation is enabled, but 06_dataset takes an augmenter(record, rng) and 01_augment builds an '
+                     'Augmenter(images, geoms); no adapter joins them yet, so this run trains without augmentation')
+    train_ds = dataset_from_config(cfg, processor, 'train')
+    has_eval = cfg.custom.fusion_config is not None or cfg.custom.val_jsonl is not None
+    eval_ds = dataset_from_config(cfg, processor, 'eval') if has_eval and cfg.training.eval_strategy != 'no' else None
+    fusion = cfg.fusion()
+    domains = fusion.dataset_domains if fusion is not None else {}
+    if acc.is_main_process: save_resolved(cfg, run_dir)
+    trainer = Trainer(cfg, model, processor, train_ds, collator_from_config(cfg, processor), eval_ds, run_dir, reference,
+                      dataset_domains=domains, precision=precision, accelerator=acc, progress=progress)
+    res = trainer.train(stop_after)
+    if merge and res.final_checkpoint is not None and cfg.tuner.train_type == 'lora':
+        if acc.is_main_process:
+            with _no_progress_bars(): merge_adapter(load_adapter(res.final_checkpoint, dtype=precision.dtype), run_dir/'merged')
+            _log.info(f"merged the adapter into {run_dir/'merged'}")
+        acc.wait_for_everyone()
+    return res
+
+# %% ../nbs/10_train.ipynb #328829aa
+def parse_overrides(items: list) -> dict:
+    "{'training.max_steps': 3, ...} from ['training.max_steps=3', ...] (values parsed as YAML)."
+    out = {}
+    for it in items or []:
+        k, sep, v = it.partition('=')
+        if not sep or not k.strip(): raise ConfigError(f'--overrides: {it!r} is not KEY=VALUE (e.g. training.max_steps=10)')
+        out[k.strip()] = yaml.safe_load(v) if v.strip() else None
+    return out
+
+@call_parse
+def train_cli(config: str, # the YAML training config
+              overrides: Annotated[str, {'nargs': '*'}] = None, # KEY=VALUE settings on top of the config, e.g. training.max_steps=10
+              merge: bool = False, # LoRA runs: also write the adapter merged into its base to <run>/merged
+              debug: bool = False, # DEBUG logging for the package
+              no_progress: bool = False, # no progress bar
+             ):
+    "Train (or resume) a Qwen3-VL fine-tune from a YAML config, alone or under `accelerate launch`."
+    setup_logging(debug=debug or None)
+    try: res = train(config, parse_overrides(overrides), merge=merge, progress=not no_progress)
+    except ConfigError as e:
+        print(f'ConfigError: {e}', file=sys.stderr)
+        raise SystemExit(1)
+    if int(os.environ.get('RANK', '0') or 0) == 0:
+        print(f"run folder: {res.run_dir}\nfinal checkpoint: {res.final_checkpoint}\nsteps: {res.global_step}")

@@ -59,11 +59,29 @@ def apply_output_files(proc: Path):
         for old, new in moves.items(): txt = re.sub(rf'(?<![\w/.]){re.escape(old)}\b', new, txt)
         yml.unlink(); yml.write_text(txt, encoding='utf-8')  # unlink first: the staged _quarto.yml may be a link
 
+def docs_exec_imports_only():
+    """nbdev executes, at docs time, every cell holding an import (so `show_doc` can see the names). A test cell that
+    also holds code (e.g. `import x; x.f(tmp)`) would then run out of order and fail. Run exported cells, `show_doc`
+    cells and pure-import cells as nbdev does; skip cells whose top level mixes imports with other code."""
+    import ast
+    import nbdev.processors as P
+    orig = P._do_eval
+    def _do_eval(cell):
+        res = orig(cell)
+        if not res or cell.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'}: return res
+        trees = cell.parsed_() or []
+        body = [n for t in trees for n in getattr(t, 'body', [t])]
+        if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body) and \
+           not all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body) and not P._show_docs(trees): return None
+        return res
+    P._do_eval = _do_eval
+
 def main():
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     os.chdir(ROOT)
     ensure_quarto_link(); write_sidebar(); write_nbdev_yml()
     from nbdev.serve import proc_nbs
+    docs_exec_imports_only()
     proc_nbs(n_workers=0, force=True)
     proc = ROOT/'_proc'
     apply_output_files(proc)

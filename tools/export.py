@@ -34,54 +34,6 @@ def ensure_cell_ids():
         d['nbformat'], d['nbformat_minor'] = 4, max(d.get('nbformat_minor', 5), 5)
         nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
 
-_EXPORT_DIRS = {'export', 'exports', 'exporti', 'exec_doc'}
-
-def _split_imports(src):
-    """(imports, rest) of a test cell whose top level mixes imports with other code, else None.
-
-    nbdev's docs build executes every cell that contains an import (to render `show_doc`); a test cell that also
-    holds code would run its tests at docs time, out of order. Hoisting its imports into their own cell keeps the
-    docs build to imports only, as nbdev's FAQ asks."""
-    import ast
-    lines = src.splitlines(keepends=True)
-    try: tree = ast.parse(''.join(l for l in lines if not l.lstrip().startswith('#|')))
-    except SyntaxError: return None
-    imps = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom))]
-    if not imps or len(imps) == len(tree.body): return None
-    offset = sum(1 for l in lines if l.lstrip().startswith('#|'))  # directive lines were dropped before parsing
-    dirs = [l for l in lines if l.lstrip().startswith('#|')]
-    body = [l for l in lines if not l.lstrip().startswith('#|')]
-    take = set()
-    for n in imps: take.update(range(n.lineno - 1, n.end_lineno))
-    other = set()
-    for n in tree.body:
-        if n not in imps: other.update(range(n.lineno - 1, n.end_lineno))
-    if take & other: return None  # `import x; x.f()` on one line: leave it (nbdev will warn)
-    imp = ''.join(body[i] for i in sorted(take)).rstrip('\n')
-    rest = ''.join(dirs) + ''.join(l for i, l in enumerate(body) if i not in take).strip('\n')
-    return imp, rest
-
-def split_import_cells():
-    "Hoist the imports of mixed test cells into their own cells (see `_split_imports`)."
-    import hashlib
-    for nb in (ROOT/'nbs').rglob('*.ipynb'):
-        if '.ipynb_checkpoints' in nb.parts: continue
-        d = json.loads(nb.read_text(encoding='utf-8'))
-        out, changed = [], False
-        for c in d['cells']:
-            src = ''.join(c['source'])
-            if c['cell_type'] == 'code' and not (_directives(src) & _EXPORT_DIRS) and 'eval: false' not in _directives(src):
-                parts = _split_imports(src)
-                if parts:
-                    imp, rest = parts
-                    out.append(dict(cell_type='code', execution_count=None, id=hashlib.sha1(f"imp:{c.get('id')}".encode()).hexdigest()[:8],
-                                    metadata={}, outputs=[], source=imp.splitlines(keepends=True)))
-                    c['source'] = rest.splitlines(keepends=True); changed = True
-            out.append(c)
-        if changed:
-            d['cells'] = out
-            nb.write_text(json.dumps(d, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
-
 def _directives(src):
     return {m.group(1).strip() for m in re.finditer(r'^#\|\s*([^\n]+)$', src, re.M)}
 
@@ -105,7 +57,6 @@ def readme():
 if __name__ == '__main__':
     sync_version()
     ensure_cell_ids()
-    split_import_cells()
     r = subprocess.run([str(Path(sys.executable).parent/'nbdev-export')], cwd=ROOT)
     if r.returncode: sys.exit(r.returncode)
     readme()
