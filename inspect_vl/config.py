@@ -944,6 +944,11 @@ def _resolve_config(cfg: Config, ctx: _Context, stem: str) -> Config:
         load_fusion_config(_find_text_file(fc, ctx.config_dir), cu.use_summary)
     if cu.trainer_variant == 'gkd_monitor' and cfg.rlhf.rlhf_type != 'gkd':
         ctx.fail(('custom', 'trainer_variant'), 'gkd_monitor needs rlhf.rlhf_type: gkd')
+    for i, op in enumerate((cu.augmentation or {}).get('ops') or ()):   # unknown ops and bad params fail at load, with the line
+        from inspect_vl.augment import build_op, AugmentationError
+        path = ('custom', 'augmentation', 'ops', i)
+        try: build_op(thaw(op), _dotted(path))
+        except AugmentationError as e: raise ConfigError(f'{ctx.where(path)}: {e}') from None
     return replace(cfg, model=model, template=tpl, training=tr, custom=cu)
 
 # %% ../nbs/09_config.ipynb #a32d5fb7

@@ -12,13 +12,14 @@ from typing import Iterable, Iterator
 
 # %% auto #0
 __all__ = ['GEOMETRY_KEYS', 'RecordError', 'desc_problems', 'geometry_problems', 'object_problems', 'summary_problems',
-           'record_problems', 'check_record', 'ValidationReport', 'RecordReader', 'read_records', 'validate_file',
-           'record_line', 'write_records', 'canonical_polygon', 'canonical_line', 'ImportReport', 'coco_to_records',
-           'labelme_to_records', 'split_records', 'import_annotations', 'validate_cli', 'import_cli']
+           'ImageLoadError', 'image_size', 'load_image', 'record_problems', 'check_record', 'ValidationReport',
+           'RecordReader', 'read_records', 'validate_file', 'record_line', 'write_records', 'canonical_polygon',
+           'canonical_line', 'ImportReport', 'coco_to_records', 'labelme_to_records', 'split_records',
+           'import_annotations', 'validate_cli', 'import_cli']
 
 # %% ../nbs/02_records.ipynb #1ac92735
 from fastcore.script import call_parse
-from PIL import Image
+from PIL import Image, ImageOps
 
 # %% ../nbs/02_records.ipynb #8871a1fb
 class RecordError(ValueError):
@@ -136,6 +137,67 @@ def summary_problems(s) -> list:
             return [('summary', f'entry {j+1} {entry!r} is not desc×N; write entries as desc×N (N ≥ 1) joined by "，"')]
     return []
 
+# %% ../nbs/02_records.ipynb #3f2c2984
+class ImageLoadError(OSError):
+    "An image file cannot be read: `path: problem; fix`."
+    def __init__(self, path, # the image file
+                 problem:str, # what is wrong with it
+                 fix:str='replace it with a readable JPEG or PNG'): # what to do about it
+        self.path,self.problem,self.fix = str(path),problem,fix
+        super().__init__(f'{path}: {problem}; {fix}')
+
+_ORIENTATION = 0x0112  # the EXIF orientation tag; 5-8 swap width and height
+
+def _open_image(path) -> Image.Image:
+    "PIL's lazy open of `path`; file-level problems become `ImageLoadError`."
+    p = Path(path)
+    if p.is_symlink() and not p.exists():
+        raise ImageLoadError(p, f'broken symbolic link (to {os.readlink(p)})', 'fix the link or copy the image in its place')
+    if p.is_dir(): raise ImageLoadError(p, 'is a directory, not an image file', 'point the path at an image file')
+    if not p.exists(): raise ImageLoadError(p, 'file not found', 'check the path (paths in records are relative to the JSONL file)')
+    try:
+        if p.stat().st_size == 0: raise ImageLoadError(p, 'empty file (0 bytes)')
+        return Image.open(p)
+    except ImageLoadError: raise
+    except PermissionError: raise ImageLoadError(p, 'not readable (permission denied)', 'fix the file permissions') from None
+    except Exception as e: raise ImageLoadError(p, f'not an image ({type(e).__name__})') from None
+
+def _header(path) -> tuple:
+    "`(width, height, orientation)` from the header of an image file."
+    with _open_image(path) as im:
+        w,h = im.size
+        try: o = int(im.getexif().get(_ORIENTATION, 1))
+        except Exception: o = 1
+    if w == 0 or h == 0: raise ImageLoadError(path, f'has zero size ({w}×{h})')
+    return w, h, o
+
+def image_size(path) -> tuple:
+    "`(width, height)` of an image file as displayed (EXIF orientation applied), from its header."
+    w,h,o = _header(path)
+    return (h, w) if o in (5, 6, 7, 8) else (w, h)
+
+_SIXTEEN_BIT = ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I')
+
+def _to_rgb(im:Image.Image, background:tuple) -> Image.Image:
+    "8-bit RGB of a loaded image: 16-bit scaled, alpha flattened onto `background`."
+    if im.mode in _SIXTEEN_BIT: im = im.convert('I').point(lambda v: v * (1 / 257)).convert('L')
+    if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in im.info:
+        im = Image.alpha_composite(Image.new('RGBA', im.size, tuple(background) + (255,)), im.convert('RGBA'))
+    return im if im.mode == 'RGB' else im.convert('RGB')
+
+def load_image(path, # an image file (JPEG, PNG, ...)
+               background:tuple=(255, 255, 255), # colour under transparent pixels
+              ) -> Image.Image:
+    "An image file as 8-bit RGB as displayed (EXIF orientation, 16-bit scaled, alpha flattened), else `ImageLoadError`."
+    with _open_image(path) as im:
+        if 0 in im.size: raise ImageLoadError(path, f'has zero size ({im.size[0]}×{im.size[1]})')
+        try:
+            im.load()
+            return _to_rgb(ImageOps.exif_transpose(im), background)
+        except Exception as e:
+            raise ImageLoadError(path, f'truncated or corrupt image data ({type(e).__name__}: {e})',
+                                 'replace it with a complete copy of the image') from None
+
 # %% ../nbs/02_records.ipynb #36f0927a
 def _messages_problems(msgs) -> list:
     if not isinstance(msgs, list): return [('messages', f'expected a list of turns, got {_tname(msgs)}')]
@@ -157,17 +219,17 @@ def _image_problems(rec, root, check_images) -> list:
     out = []
     for i,p in enumerate(imgs):
         full = Path(root)/p if root is not None else Path(p)
-        if not full.is_file():
+        if not full.exists() and not full.is_symlink():
             out.append((f'images[{i}]', f'file not found: {p} (resolved to {full}); paths are relative to the JSONL file\'s folder'))
             continue
+        try: sw,sh,o = _header(full)
+        except ImageLoadError as e:
+            out.append((f'images[{i}]', f'{p}: {e.problem}; {e.fix}')); continue
+        size, turned = ((sh, sw), True) if o in (5, 6, 7, 8) else ((sw, sh), False)
         w,h = rec.get('width'), rec.get('height')
-        if isinstance(w, int) and isinstance(h, int):
-            try:
-                with Image.open(full) as im: size = im.size
-            except Exception as e:
-                out.append((f'images[{i}]', f'not a readable image ({type(e).__name__}); replace the file')); continue
-            if size != (w, h):
-                out.append((f'images[{i}]', f'image is {size[0]}×{size[1]} but width/height say {w}×{h}; set them to the image\'s pixel size'))
+        if isinstance(w, int) and isinstance(h, int) and size != (w, h):
+            how = f' as displayed (EXIF orientation {o}; stored {sw}×{sh})' if turned else ''
+            out.append((f'images[{i}]', f'image is {size[0]}×{size[1]}{how} but width/height say {w}×{h}; set them to the image\'s displayed pixel size'))
     return out
 
 # %% ../nbs/02_records.ipynb #b1d20171

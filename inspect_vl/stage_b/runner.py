@@ -219,8 +219,9 @@ class RunArtifacts:
     def __init__(self, run_dir): self.dir = Path(run_dir)
     def __getitem__(self, name) -> Path: return self.dir/name
     def reset(self):
-        "Empty every per-run artifact (guidance.json and snapshots/ are kept)."
+        "Empty every per-run artifact (guidance.json and snapshots/ are kept; half-finished `*.tmp` writes of a killed run go)."
         self.dir.mkdir(parents=True, exist_ok=True)
+        for t in [*self.dir.glob('*.tmp'), *self.dir.glob('snapshots/*.tmp')]: t.unlink(missing_ok=True)
         for n in ARTIFACT_JSONL: atomic_write_text(self[n], '', fsync=False)
         atomic_write_json(self['hypotheses.json'], {}, fsync=False)
         for n in RUN_END_FILES + LEGACY_FILES: self[n].unlink(missing_ok=True)
@@ -376,8 +377,11 @@ class StageBRunner:
     # ---- rollout on every rank ------------------------------------------------------------------------------
     def _rollout_shard(self, tickets, experiences):
         try: return rollout(self.gen, tickets, experiences, self.domain, self.cfg.sampler.grid, self.cfg.sampler.samples_per_decode)
-        except Exception as e:   # the run goes on: these tickets get failure rows (no_candidates) with the error
-            log.error('rollout failed for %d tickets: %s', len(tickets), e)
+        except Exception as e:   # the run goes on: a failing batch is retried one ticket at a time, so only the
+            if len(tickets) > 1:  # ticket that breaks it gets a failure row (no_candidates, with the error)
+                log.warning('rollout of %d tickets failed (%s); retrying them one at a time', len(tickets), e)
+                return [c for t in tickets for c in self._rollout_shard([t], experiences)]
+            log.error('rollout failed for %s: %s', tickets[0].ticket_key if tickets else '-', e)
             return [dict(error=f'{type(e).__name__}: {e}') for _ in tickets]
 
     def _setup(self):
