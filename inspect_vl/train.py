@@ -10,17 +10,18 @@ from pathlib import Path
 from typing import Annotated
 
 # %% auto #0
-__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'TOKEN_TYPE_NAMES', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'MODEL_INPUTS',
-           'Precision', 'on_cpu', 'resolve_precision', 'optimizer_group_of', 'no_decay_names', 'group_learning_rates',
-           'param_groups', 'build_optimizer', 'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler',
-           'epoch_permutation', 'epoch_batches', 'rank_slice', 'padding_fraction', 'PlannedBatchSampler', 'TokenStats',
-           'token_stats', 'record_sample_metrics', 'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual',
-           'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay', 'checkpoint_step', 'list_checkpoints',
-           'remove_checkpoint', 'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay',
-           'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog', 'make_accelerator',
-           'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer', 'load_checkpoint_weights']
+__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'Precision', 'on_cpu',
+           'resolve_precision', 'optimizer_group_of', 'no_decay_names', 'group_learning_rates', 'param_groups',
+           'build_optimizer', 'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler',
+           'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'TokenStats', 'token_stats',
+           'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual', 'VisualFeatureHooks', 'vocab_size_of',
+           'KDOverlay', 'checkpoint_step', 'list_checkpoints', 'remove_checkpoint', 'rotate_checkpoints',
+           'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields',
+           'read_log', 'JsonlLog', 'make_accelerator', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult',
+           'Trainer', 'load_checkpoint_weights', 'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model',
+           'agreed_run_dir', 'train', 'parse_overrides', 'train_cli']
 
-# %% ../nbs/10_train.ipynb #da02931c
+# %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
 import torch.nn.functional as F
 from torch import nn
@@ -28,12 +29,17 @@ from fastcore.script import call_parse
 from .logging_utils import get_logger, setup_logging, env_flag
 from .config import Config, ConfigError, TrainingConfig, load_config, save_resolved, expand_dotted
 from .model import (load_model, load_processor, make_tiny_qwen3vl, apply_freeze, apply_lora, component_of,
-                              trainable_report, merge_adapter, aligner_modules, _no_progress_bars)
+                              trainable_report, merge_adapter, load_adapter, aligner_modules, _no_progress_bars)
+from .collate import (model_inputs, token_metrics, padding_fraction, LengthGroupedBatchSampler,
+                                collator_from_config)
+from .dataset import dataset_from_config
+from .synth import text_corpus
+from .prompts import prompt_corpus
 
-# %% ../nbs/10_train.ipynb #cd99f569
+# %% ../nbs/10_train.ipynb #0151da02
 _log = get_logger('train')
 
-# %% ../nbs/10_train.ipynb #ce9ef148
+# %% ../nbs/10_train.ipynb #747d53af
 @dataclass(frozen=True)
 class Precision:
     "How a run computes: accelerate's mixed-precision mode, the weight dtype, and why the config's request changed."
@@ -65,7 +71,7 @@ def resolve_precision(cfg: Config, # the run's config (training.bf16 / fp16, mod
     if dtype == 'bfloat16' and not ok: dtype, note = 'float32', 'this GPU has no bf16: float32 weights'
     return Precision('bf16' if bf16 else 'no', dtype, note)
 
-# %% ../nbs/10_train.ipynb #a9263feb
+# %% ../nbs/10_train.ipynb #1cd047be
 OPTIMIZER_GROUPS = ('vision', 'aligner', 'llm')
 
 def optimizer_group_of(name: str) -> str:
@@ -111,7 +117,7 @@ def build_optimizer(model: nn.Module, training: TrainingConfig) -> torch.optim.A
     return torch.optim.AdamW(groups, lr=training.learning_rate, betas=(training.adam_beta1, training.adam_beta2),
                              eps=training.adam_epsilon, weight_decay=training.weight_decay)
 
-# %% ../nbs/10_train.ipynb #250b3d81
+# %% ../nbs/10_train.ipynb #9a97c129
 def warmup_steps_for(training: TrainingConfig, total_steps: int) -> int:
     "Warmup length in optimizer steps: warmup_steps when > 0, else ceil(warmup_ratio x total_steps)."
     return training.warmup_steps if training.warmup_steps > 0 else math.ceil(training.warmup_ratio * total_steps)
@@ -146,7 +152,7 @@ def build_scheduler(optimizer, training: TrainingConfig, total_steps: int) -> to
     r, cycles = min_lr_ratio(training), float(training.lr_scheduler_kwargs.get('num_cycles', 0.5))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_multiplier(s, w, total_steps, kind, r, cycles))
 
-# %% ../nbs/10_train.ipynb #b25d1907
+# %% ../nbs/10_train.ipynb #e07ab64c
 def epoch_permutation(n: int, seed: int, epoch: int) -> list:
     "A permutation of range(n) drawn from (seed, epoch) only."
     return np.random.default_rng([seed, epoch]).permutation(n).tolist()
@@ -157,29 +163,23 @@ def epoch_batches(n: int, # dataset size
                   lengths: list = None, # per-sample lengths, for group_by_length
                   group_by_length: bool = False,
                   shuffle: bool = True,
-                  mega: int = 50, # micro-batches per length-sorted mega-batch
                  ) -> list:
-    "The global micro-batches (lists of sample indices) of one epoch; the last is filled by wrapping round."
+    "The global micro-batches (lists of sample indices) of one epoch; a short batch is filled by wrapping round."
     if n <= 0: raise ValueError('the training dataset is empty')
-    order = epoch_permutation(n, seed, epoch) if shuffle else list(range(n))
     if group_by_length:
         if lengths is None or len(lengths) != n: raise ValueError(f'group_by_length needs one length per sample ({n}), got {None if lengths is None else len(lengths)}')
-        size = mega * batch
-        order = [j for i in range(0, n, size) for j in sorted(order[i:i + size], key=lambda j: (-lengths[j], j))]
-    order += [order[i % n] for i in range((-n) % batch)]
-    batches = [order[i:i + batch] for i in range(0, len(order), batch)]
-    if group_by_length and shuffle:
-        batches = [batches[i] for i in np.random.default_rng([seed, epoch, 1]).permutation(len(batches))]
-    return batches
+        sampler = LengthGroupedBatchSampler(list(lengths), batch, seed=seed, shuffle=shuffle)
+        sampler.set_epoch(epoch)
+        batches = sampler.batches()
+    else:
+        order = epoch_permutation(n, seed, epoch) if shuffle else list(range(n))
+        batches = [order[i:i + batch] for i in range(0, n, batch)]
+    flat = [i for b in batches for i in b]
+    return [b + [flat[j % n] for j in range(batch - len(b))] for b in batches]
 
 def rank_slice(global_batches: list, rank: int, per_device: int) -> list:
     "This rank's part of each global micro-batch."
     return [b[rank * per_device:(rank + 1) * per_device] for b in global_batches]
-
-def padding_fraction(lengths: list, batches: list) -> float:
-    "Share of padded positions when each batch is padded to its longest sample."
-    padded = sum(max(lengths[i] for i in b) * len(b) for b in batches)
-    return 1 - sum(lengths[i] for b in batches for i in b) / padded
 
 class PlannedBatchSampler:
     "The DataLoader's batch sampler: yields the micro-batches the loop planned for this epoch, from a start position."
@@ -188,55 +188,29 @@ class PlannedBatchSampler:
     def __iter__(self): yield from self.batches[self.start:]
     def __len__(self): return len(self.batches) - self.start
 
-# %% ../nbs/10_train.ipynb #59a3ff93
+# %% ../nbs/10_train.ipynb #bde21c9c
 IGNORE_INDEX = -100
-TOKEN_TYPE_NAMES = {1: 'desc', 2: 'coord', 3: 'format'}
 
 @dataclass
 class TokenStats:
     "Next-token statistics of one batch over its supervised positions."
     ce: torch.Tensor        # [B] summed cross-entropy per sample (float32, carries the graph)
     tokens: torch.Tensor    # [B] supervised positions per sample
-    hits: torch.Tensor      # [B] argmax hits per sample
     mask: torch.Tensor      # [B, T-1] supervised (shifted) positions
-    logits: torch.Tensor    # [N, V] student logits at the supervised positions, in mask order
-    targets: torch.Tensor   # [N] their labels
-    hit: torch.Tensor       # [N] 1.0 where the argmax is right
+    logits: torch.Tensor    # [N, V] logits at the supervised positions, in mask order (float32)
 
 def token_stats(logits: torch.Tensor, # [B, T, V] model output
                 labels: torch.Tensor, # [B, T] with IGNORE_INDEX on unsupervised positions
                ) -> TokenStats:
-    "Cross-entropy and accuracy per sample, from `logits[:, :-1]` against `labels[:, 1:]`."
+    "Summed cross-entropy per sample, from `logits[:, :-1]` against `labels[:, 1:]`."
     labels = labels.to(logits.device)
     mask = labels[:, 1:] != IGNORE_INDEX
     rows = mask.nonzero(as_tuple=True)[0]
-    s, t = logits[:, :-1][mask].float(), labels[:, 1:][mask]
-    ce = F.cross_entropy(s, t, reduction='none')
-    hit = (s.detach().argmax(-1) == t).float()
-    z = torch.zeros(labels.shape[0], device=logits.device, dtype=torch.float32)
-    return TokenStats(z.index_add(0, rows, ce), mask.sum(1), z.index_add(0, rows, hit), mask, s, t, hit)
+    s = logits[:, :-1][mask].float()
+    ce = F.cross_entropy(s, labels[:, 1:][mask], reduction='none')
+    return TokenStats(torch.zeros(labels.shape[0], device=logits.device).index_add(0, rows, ce), mask.sum(1), mask, s)
 
-def record_sample_metrics(buf, # a MetricBuffer
-                          st: TokenStats,
-                          dataset_labels: list = None, # one label per row (None rows are skipped)
-                          token_types: torch.Tensor = None, # [B, T] 1 desc / 2 coord / 3 format / -1 ignore
-                          skip: set = frozenset(), # labels whose metrics are not recorded (source domains in eval)
-                         ):
-    "Add per-dataset `{label}_loss` / `{label}_token_acc` and token-type accuracies to `buf` (sample-weighted)."
-    if not dataset_labels or len(dataset_labels) != st.ce.shape[0]: return
-    ce, n, hits = st.ce.detach().cpu().tolist(), st.tokens.cpu().tolist(), st.hits.cpu().tolist()
-    if token_types is not None:
-        types = token_types.to(st.mask.device)[:, 1:][st.mask].cpu()
-        rows, hit = st.mask.nonzero(as_tuple=True)[0].cpu(), st.hit.cpu()
-    for i, label in enumerate(dataset_labels):
-        if label is None or n[i] == 0 or label in skip: continue
-        buf.add(f'{label}_loss', ce[i] / n[i]); buf.add(f'{label}_token_acc', hits[i] / n[i])
-        if token_types is None: continue
-        for t, name in TOKEN_TYPE_NAMES.items():
-            sel = (rows == i) & (types == t)
-            if sel.any(): buf.add(f'{label}_{name}_token_acc', hit[sel].mean().item())
-
-# %% ../nbs/10_train.ipynb #28765aa1
+# %% ../nbs/10_train.ipynb #47539bb9
 class MetricBuffer:
     "Running sums and counts per metric name; `reduce` combines processes (union of names, one all-reduce) and resets."
     def __init__(self): self.sums, self.counts = {}, {}
@@ -264,7 +238,7 @@ class MetricBuffer:
         self.sums, self.counts = {}, {}
         return {prefix + k: s / c for k, (s, c) in zip(names, pairs) if c > 0}
 
-# %% ../nbs/10_train.ipynb #2d184e96
+# %% ../nbs/10_train.ipynb #621fd6d9
 def generalized_jsd(student_logits: torch.Tensor, # [N, V] at the supervised positions
                     teacher_logits: torch.Tensor, # [N, V] at the same positions
                     beta: float = 0.5, # 0 = KL(teacher || student), 1 = KL(student || teacher)
@@ -288,7 +262,7 @@ def feature_distance(student: torch.Tensor, teacher: torch.Tensor, kind: str = '
         return (1 - (s * t).sum(-1)).mean()
     raise ValueError(f"unknown feature distance {kind!r}; use 'mse' or 'cosine'")
 
-# %% ../nbs/10_train.ipynb #6bb76202
+# %% ../nbs/10_train.ipynb #21d883f1
 def find_visual(model: nn.Module) -> nn.Module:
     "The Qwen3-VL vision tower (`.visual`) inside a plain, DDP-wrapped or PEFT-wrapped model."
     m = getattr(model, 'module', model)
@@ -316,7 +290,7 @@ class VisualFeatureHooks:
         for h in self.handles: h.remove()
         self.handles = []
 
-# %% ../nbs/10_train.ipynb #8d3cb520
+# %% ../nbs/10_train.ipynb #4b737fea
 def vocab_size_of(model: nn.Module) -> int:
     "Output vocabulary size (rows of the LM head) of a plain or wrapped model."
     m = getattr(model, 'module', model)
@@ -364,7 +338,7 @@ class KDOverlay:
             out[f'vision_kd_loss_{name}'] = tc.weight * d
         return out
 
-# %% ../nbs/10_train.ipynb #250336c3
+# %% ../nbs/10_train.ipynb #42657ae1
 STATE_FILE = 'trainer_state.json'
 TRAINING_STATE_DIR = 'training_state'
 LOG_NAME = 'logging.jsonl'
@@ -429,7 +403,7 @@ def resume_checkpoint(training: TrainingConfig, run_dir) -> Path | None:
                           "name a checkpoint-<step> folder or use 'last'")
     return p
 
-# %% ../nbs/10_train.ipynb #06f7df1d
+# %% ../nbs/10_train.ipynb #d4f82b4f
 @dataclass(frozen=True)
 class SaveDelay:
     "No scheduled checkpoint while global_step < steps (or, without steps, while epoch < epochs)."
@@ -447,7 +421,7 @@ class SaveDelay:
 
     def __str__(self): return f'step {self.steps}' if self.steps else f'epoch {self.epochs}' if self.epochs else 'none'
 
-# %% ../nbs/10_train.ipynb #c456bd47
+# %% ../nbs/10_train.ipynb #6efd102e
 def _round8(v): return round(v, 8) if isinstance(v, float) else v
 
 def peak_memory_gib() -> float:
@@ -484,13 +458,10 @@ class JsonlLog:
         tmp.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), encoding='utf-8')
         os.replace(tmp, self.path)
 
-# %% ../nbs/10_train.ipynb #11b36c7b
+# %% ../nbs/10_train.ipynb #7b93987a
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from accelerate.utils import DistributedDataParallelKwargs, set_seed
-
-MODEL_INPUTS = ('input_ids', 'attention_mask', 'pixel_values', 'image_grid_thw', 'mm_token_type_ids', 'position_ids',
-                'pixel_values_videos', 'video_grid_thw')
 
 def make_accelerator(precision: Precision, cpu: bool = None):
     "An Accelerator with the run's mixed precision (DDP with find_unused_parameters when there are several processes)."
@@ -501,8 +472,11 @@ def make_accelerator(precision: Precision, cpu: bool = None):
 def enable_gradient_checkpointing(model: nn.Module):
     "Recompute activations in backward (LLM and vision tower); with adapters the input embeddings require grad."
     m = getattr(model, 'module', model)
-    m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
-    if hasattr(m, 'enable_input_require_grads'): m.enable_input_require_grads()
+    with warnings.catch_warnings():
+        warnings.filterwarnings('ignore', message='.*checkpointing.*', category=FutureWarning)   # transformers 5 renamed the API
+        if hasattr(m, 'activation_checkpointing_enable'): m.activation_checkpointing_enable({'use_reentrant': False})
+        else: m.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
+        if hasattr(m, 'enable_input_require_grads'): m.enable_input_require_grads()
     cfg = getattr(m, 'config', None)
     if cfg is not None: cfg.use_cache = False
 
@@ -528,7 +502,7 @@ class TrainResult:
     metrics: dict          # the run's summary row and the last evaluation
     stopped: bool = False  # True when `stop_after` ended it early (as if killed; no final checkpoint)
 
-# %% ../nbs/10_train.ipynb #6b92074f
+# %% ../nbs/10_train.ipynb #5d962a62
 class Trainer:
     "A training run on Accelerate: token-weighted loss, three learning rates, evaluation, checkpoints that resume exactly."
     def __init__(self, cfg: Config, # the run's validated config
@@ -539,7 +513,7 @@ class Trainer:
                  eval_dataset = None, # evaluation samples (never augmented)
                  run_dir = None, # output folder (default: run_folder(cfg.training))
                  reference_model: nn.Module = None, # frozen model for KL anchoring (needed when cfg.kd_active)
-                 lengths: list = None, # per-sample token lengths (group_by_length)
+                 lengths: list = None, # per-sample token lengths for group_by_length (default: the dataset's estimated_lengths())
                  dataset_domains: dict = None, # {label: 'target' | 'source'}; source labels are skipped in evaluation
                  eval_collate_fn = None, # default: collate_fn
                  precision: Precision = None, # default: resolve_precision(cfg)
@@ -556,6 +530,9 @@ class Trainer:
         self.ws, self.rank, self.main = acc.num_processes, acc.process_index, acc.is_main_process
         self.ga = tr.gradient_accumulation(self.ws)
         self.bs, self.data_seed = tr.per_device_train_batch_size, tr.data_seed if tr.data_seed is not None else tr.seed
+        self.samples_per_epoch = len(train_dataset)
+        if tr.group_by_length and lengths is None and not hasattr(train_dataset, 'estimated_lengths'):
+            raise ValueError('training.group_by_length needs per-sample lengths: pass lengths= or a dataset with estimated_lengths()')
         self.micro_per_epoch = math.ceil(len(train_dataset) / (self.bs * self.ws))
         self.steps_per_epoch = math.ceil(self.micro_per_epoch / self.ga)
         self.total_steps = tr.max_steps if tr.max_steps > 0 else max(1, math.ceil(tr.num_train_epochs * self.steps_per_epoch))
@@ -601,17 +578,17 @@ class Trainer:
     def warn_once(self, key: str, msg: str):
         if key not in self._warned: self._warned.add(key); _log.warning(msg)
 
-# %% ../nbs/10_train.ipynb #14f1e7ec
+# %% ../nbs/10_train.ipynb #8d9a8e4a
 @patch
 def _split(self: Trainer, batch: dict):
     "Model inputs on the device, and the labels, dataset labels and token types that stay with the loop."
-    inputs = {k: (v.to(self.acc.device) if torch.is_tensor(v) else v) for k, v in batch.items() if k in MODEL_INPUTS}
+    inputs = {k: (v.to(self.acc.device) if torch.is_tensor(v) else v) for k, v in model_inputs(batch).items() if k != 'labels'}
     if 'labels' not in batch: raise KeyError(f"a batch needs 'labels' (IGNORE_INDEX on unsupervised tokens); got keys {sorted(batch)}")
     return inputs, batch['labels'], batch.get('dataset_labels'), batch.get('token_types')
 
 @patch
 def _forward(self: Trainer, model, batch: dict, buf: MetricBuffer, train: bool, n_step: float = 1.0, n_micro: int = 1,
-             step_sums: dict = None, skip=frozenset()):
+             step_sums: dict = None):
     "Forward one micro-batch, record its metrics in `buf`; in training return its loss share for backward."
     inputs, labels, ds, types = self._split(batch)
     kd = self.kd
@@ -631,8 +608,8 @@ def _forward(self: Trainer, model, batch: dict, buf: MetricBuffer, train: bool, 
             token_part = token_part + jsd
         vis = kd.visual_terms()
     vis_total = sum(vis.values()) if vis else None
-    buf.add('token_acc', st.hits.sum().item(), n_tok)
-    record_sample_metrics(buf, st, ds, types, skip)
+    for k, (total, count) in token_metrics(logits.detach(), labels, ds, types, domains=self.domains, training=train).items():
+        buf.add(k, total, count)
     for k, v in vis.items(): buf.add(k, v.item())
     if vis: buf.add('vision_kd_loss', vis_total.item())
     if not train:
@@ -648,7 +625,7 @@ def _forward(self: Trainer, model, batch: dict, buf: MetricBuffer, train: bool, 
     loss = token_part / n_step * self.ws
     return loss + vis_total / n_micro if vis else loss
 
-# %% ../nbs/10_train.ipynb #af1a69c9
+# %% ../nbs/10_train.ipynb #8b790a47
 @patch
 def _optimizer_step(self: Trainer, window: list) -> tuple:
     "Accumulate gradients over the micro-batches in `window`, clip, step; returns (grad_norm, per-step metric sums)."
@@ -664,7 +641,7 @@ def _optimizer_step(self: Trainer, window: list) -> tuple:
     self.optimizer.step(); self.scheduler.step(); self.optimizer.zero_grad(set_to_none=True)
     return float(norm), sums
 
-# %% ../nbs/10_train.ipynb #2863c069
+# %% ../nbs/10_train.ipynb #74d33670
 @patch
 def evaluate(self: Trainer) -> dict:
     "Evaluate on eval_dataset: eval_loss, eval_token_acc, per-dataset and KD metrics, runtime and throughput."
@@ -674,10 +651,9 @@ def evaluate(self: Trainer) -> dict:
     ebs, n = self.cfg.training.per_device_eval_batch_size, len(self.eval_dataset)
     mine = list(range(self.rank, n, self.ws))
     loader = self._loader(self.eval_dataset, [mine[i:i + ebs] for i in range(0, len(mine), ebs)], self.eval_collate_fn)
-    skip = {k for k, d in self.domains.items() if d == 'source'}
     buf, t0 = MetricBuffer(), time.perf_counter()
     with torch.no_grad(), self.acc.autocast():
-        for batch in loader: self._forward(model, batch, buf, False, skip=skip)
+        for batch in loader: self._forward(model, batch, buf, False)
     m = buf.reduce(self.acc, prefix='eval_')
     if 'eval_vision_kd_loss' in m and 'eval_loss' in m: m['eval_loss'] += m['eval_vision_kd_loss']
     dt = time.perf_counter() - t0
@@ -685,7 +661,7 @@ def evaluate(self: Trainer) -> dict:
     model.train(was)
     return m
 
-# %% ../nbs/10_train.ipynb #9a1e7817
+# %% ../nbs/10_train.ipynb #bbc6cd9e
 _FIRST = ('loss', 'grad_norm', 'learning_rate', 'vit_lr', 'aligner_lr', 'epoch', 'token_acc')
 
 @patch
@@ -719,7 +695,7 @@ def _log_train(self: Trainer) -> dict:
     if self.main: self._bar.set_postfix({k: f'{m[k]:.4g}' for k in ('loss', 'token_acc') if k in m}, refresh=False)
     return row
 
-# %% ../nbs/10_train.ipynb #4a4903b2
+# %% ../nbs/10_train.ipynb #91292699
 def _state_file_weights(ck: Path) -> dict:
     from safetensors.torch import load_file
     if (ck/'model.safetensors').is_file(): return load_file(ck/'model.safetensors')
@@ -748,7 +724,7 @@ def load_checkpoint_weights(model: nn.Module, # the run's model (plain, DDP- or 
     missing = [k for k in missing if k not in tied]
     if missing or unexpected: raise ValueError(f'{ck}: weights do not fit the model: missing {missing[:5]}, unexpected {unexpected[:5]}')
 
-# %% ../nbs/10_train.ipynb #b55078b4
+# %% ../nbs/10_train.ipynb #6b646eb5
 @patch
 def _plan(self: Trainer) -> dict:
     tr = self.cfg.training
@@ -813,7 +789,7 @@ def resume(self: Trainer, checkpoint):
     self.log.truncate_after(self.state.global_step)
     _log.info(f'resumed from {ck} at step {self.state.global_step} (epoch {self.state.epoch:.2f})')
 
-# %% ../nbs/10_train.ipynb #5cea414d
+# %% ../nbs/10_train.ipynb #a9594078
 @patch
 def _update_best(self: Trainer, metrics: dict, delayed: bool) -> bool:
     "Track the best evaluation (inside the save delay evaluations do not count; the first one after starts a new baseline)."
@@ -846,7 +822,7 @@ def _after_step(self: Trainer, norm: float, sums: dict, epoch_end: bool, last: b
     tr, s = self.cfg.training, self.state
     w = 1.0 if self.main else 0.0                        # per-step values: every rank adds its share, one rank counts the step
     for k, v in sums.items(): self.train_buf.add(k, v, w); self.session_buf.add(k, v, w)
-    self.train_buf.add('grad_norm', norm, w)
+    self.train_buf.add('grad_norm', norm * w, w)         # the same on every rank: counted once
     if s.global_step % tr.logging_steps == 0 or (tr.logging_first_step and s.global_step == 1) or last: self._log_train()
     metrics = None
     if self.eval_dataset is not None and tr.eval_strategy != 'no' and (last or epoch_end and tr.eval_strategy == 'epoch'
@@ -877,10 +853,15 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
     stopped = False
     while self.state.global_step < self.total_steps and not stopped:
         epoch, pos = divmod(self.state.global_step, self.steps_per_epoch)
-        plan = epoch_batches(len(self.train_dataset), self.bs * self.ws, self.data_seed, epoch, self.lengths, tr.group_by_length)
+        if hasattr(self.train_dataset, 'set_epoch'): self.train_dataset.set_epoch(epoch)   # its own per-epoch draws
+        if len(self.train_dataset) != self.samples_per_epoch:
+            raise RuntimeError(f'the training dataset has {len(self.train_dataset)} samples in epoch {epoch}, {self.samples_per_epoch} in epoch 0; '
+                               'the loop needs a constant epoch size')
+        lengths = self.lengths
+        if tr.group_by_length and lengths is None: lengths = self.train_dataset.estimated_lengths()
+        plan = epoch_batches(len(self.train_dataset), self.bs * self.ws, self.data_seed, epoch, lengths, tr.group_by_length)
         mine = rank_slice(plan, self.rank, self.bs)
         self.sampler.set_batches(mine, pos * self.ga)
-        if hasattr(self.train_dataset, 'set_epoch'): self.train_dataset.set_epoch(epoch)   # its own per-epoch draws
         it = iter(self.train_loader)
         for s in range(pos, self.steps_per_epoch):
             window = [next(it) for _ in range(min(self.ga, len(mine) - s * self.ga))]
@@ -905,3 +886,141 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
     if self.tb is not None: self.tb.close()
     best = self.run_dir/s.best_checkpoint if s.best_checkpoint else None
     return TrainResult(self.run_dir, s.global_step, s.epoch, final, best, s.best_metric, {**summary, **self.last_eval}, stopped)
+
+# %% ../nbs/10_train.ipynb #f89e9e94
+def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
+                title: str = None):
+    "Loss and token-accuracy curves (training and evaluation) of a run, from its logging.jsonl."
+    import matplotlib.pyplot as plt
+    rows = run if isinstance(run, list) else read_log(run)
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    for ax, key in zip(axes, ('loss', 'token_acc')):
+        for prefix, style in (('', '-'), ('eval_', 'o--')):
+            pts = [(r['step'], r[prefix + key]) for r in rows if prefix + key in r and 'train_runtime' not in r]
+            if pts: ax.plot(*zip(*pts), style, label=f'{prefix}{key}', lw=2 if not prefix else 1.2)
+        if key == 'token_acc':
+            labels = sorted({k[:-len('_token_acc')] for r in rows for k in r if k.endswith('_token_acc') and k != 'token_acc'
+                             and not k.startswith('eval_') and not k.endswith(('_desc_token_acc', '_coord_token_acc', '_format_token_acc'))})
+            for lab in labels if len(labels) > 1 else []:
+                pts = [(r['step'], r[f'{lab}_token_acc']) for r in rows if f'{lab}_token_acc' in r]
+                ax.plot(*zip(*pts), lw=0.8, alpha=0.7, label=f'{lab}_token_acc')
+        ax.set(xlabel='optimizer step', ylabel=key, yscale='log' if key == 'loss' else 'linear'); ax.grid(alpha=0.3); ax.legend(fontsize=8)
+    if title: fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+# %% ../nbs/10_train.ipynb #bafe0f44
+_ALIGNER_NAMES = ('merger', 'model.visual.merger', 'deepstack_merger_list', 'model.visual.deepstack_merger_list')
+
+def lora_settings(model: nn.Module, cfg: Config) -> dict:
+    "Keyword arguments of `apply_lora` from the tuner section (and the seed)."
+    tu = cfg.tuner
+    if tu.lora_bias != 'none': raise ConfigError(f"{cfg.source}: tuner.lora_bias: {tu.lora_bias!r} is not supported; use none")
+    kw = dict(r=tu.lora_rank, alpha=tu.lora_alpha, dropout=tu.lora_dropout, freeze_llm=tu.freeze_llm, freeze_vit=tu.freeze_vit,
+              freeze_aligner=tu.freeze_aligner, use_dora=tu.use_dora, seed=cfg.training.seed)
+    for name in tu.modules_to_save:
+        if name == 'lm_head': kw['train_lm_head'] = True
+        elif name.split('.')[-1] == 'embed_tokens': kw['train_embed_tokens'] = True
+        elif name.startswith(_ALIGNER_NAMES): kw['freeze_aligner'] = False
+        else: raise ConfigError(f"{cfg.source}: tuner.modules_to_save: {name!r} is not supported; use lm_head, embed_tokens or the aligner "
+                                "(model.visual.merger, model.visual.deepstack_merger_list.<i>)")
+    if tu.target_regex:
+        kw['target_modules'] = [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and re.fullmatch(tu.target_regex, n)]
+        if not kw['target_modules']: raise ConfigError(f"{cfg.source}: tuner.target_regex: {tu.target_regex!r} matches no linear layer")
+    elif tuple(tu.target_modules) != ('all-linear',): kw['target_modules'] = list(tu.target_modules)
+    return kw
+
+def tiny_corpus() -> list:
+    "Tokenizer lines for a tiny model that trains on the synthetic world: its text and every prompt."
+    return text_corpus() + prompt_corpus()
+
+def build_model(cfg: Config, precision: Precision, accelerator=None) -> tuple:
+    "(model, processor, reference) for a run: loaded (or built tiny), tuned per the tuner section, reference copied before."
+    mc = cfg.model
+    if not mc.model: raise ConfigError(f'{cfg.source}: model.model: no checkpoint folder set; name a local Qwen3-VL folder')
+    path = Path(mc.model).expanduser()
+    if mc.build_tiny and not (path/'config.json').is_file():
+        with (accelerator.main_process_first() if accelerator is not None else contextlib.nullcontext()):
+            if not (path/'config.json').is_file():
+                _log.info(f'model.build_tiny: building the tiny Qwen3-VL at {path}')
+                make_tiny_qwen3vl(path, corpus=tiny_corpus(), seed=cfg.training.seed)
+    attn = 'sdpa' if on_cpu() and mc.attn_impl.startswith('flash') else mc.attn_impl
+    model = load_model(path.resolve(), dtype=precision.dtype, attn_implementation=attn)
+    processor = load_processor(path, min_pixels=cfg.template.min_pixels, max_pixels=cfg.template.max_pixels)
+    reference = None
+    if cfg.kd_active:
+        t = cfg.rlhf.teacher_model
+        reference = copy.deepcopy(model) if t == 'base' else load_model(Path(t).expanduser().resolve(), dtype=precision.dtype, attn_implementation=attn)
+    tu = cfg.tuner
+    if tu.train_type == 'full': apply_freeze(model, freeze_llm=tu.freeze_llm, freeze_vit=tu.freeze_vit, freeze_aligner=tu.freeze_aligner)
+    else: model = apply_lora(model, **lora_settings(model, cfg))
+    _log.info(f'trainable parameters ({tu.train_type}):\n{trainable_report(model)}')
+    return model, processor, reference
+
+# %% ../nbs/10_train.ipynb #57907673
+def agreed_run_dir(cfg: Config, accelerator) -> Path:
+    "The run folder, chosen on the main process (a new version folder has a timestamp) and shared with the others."
+    d = [str(run_folder(cfg.training))] if accelerator.is_main_process else [None]
+    if accelerator.num_processes > 1:
+        from accelerate.utils import broadcast_object_list
+        broadcast_object_list(d)
+    return Path(d[0])
+
+def train(config, # a Config, or the path of a YAML config
+          overrides: dict = None, # dotted-key overrides applied to a YAML config ({'training.max_steps': 3})
+          merge: bool = False, # LoRA: also write <run>/merged (adapter merged into the base)
+          stop_after: int = None, # stop after this step as if killed (tests)
+          progress: bool = True, # tqdm bar on rank 0
+         ) -> TrainResult:
+    "Train as a config says: model, data, loop, checkpoints in the run folder."
+    cfg = config if isinstance(config, Config) else load_config(config, overrides)
+    setup_logging()
+    precision = resolve_precision(cfg)
+    acc = make_accelerator(precision)
+    run_dir = agreed_run_dir(cfg, acc)
+    set_seed(cfg.training.seed)
+    model, processor, reference = build_model(cfg, precision, acc)
+    if cfg.custom.augmentation_enabled:
+        _log.warning('custom.augmentation is enabled, but 06_dataset takes an augmenter(record, rng) and 01_augment builds an '
+                     'Augmenter(images, geoms); no adapter joins them yet, so this run trains without augmentation')
+    train_ds = dataset_from_config(cfg, processor, 'train')
+    has_eval = cfg.custom.fusion_config is not None or cfg.custom.val_jsonl is not None
+    eval_ds = dataset_from_config(cfg, processor, 'eval') if has_eval and cfg.training.eval_strategy != 'no' else None
+    fusion = cfg.fusion()
+    domains = fusion.dataset_domains if fusion is not None else {}
+    if acc.is_main_process: save_resolved(cfg, run_dir)
+    trainer = Trainer(cfg, model, processor, train_ds, collator_from_config(cfg, processor), eval_ds, run_dir, reference,
+                      dataset_domains=domains, precision=precision, accelerator=acc, progress=progress)
+    res = trainer.train(stop_after)
+    if merge and res.final_checkpoint is not None and cfg.tuner.train_type == 'lora':
+        if acc.is_main_process:
+            merge_adapter(load_adapter(res.final_checkpoint, dtype=precision.dtype), run_dir/'merged')
+            _log.info(f"merged the adapter into {run_dir/'merged'}")
+        acc.wait_for_everyone()
+    return res
+
+# %% ../nbs/10_train.ipynb #90c726b6
+def parse_overrides(items: list) -> dict:
+    "{'training.max_steps': 3, ...} from ['training.max_steps=3', ...] (values parsed as YAML)."
+    out = {}
+    for it in items or []:
+        k, sep, v = it.partition('=')
+        if not sep or not k.strip(): raise ConfigError(f'--overrides: {it!r} is not KEY=VALUE (e.g. training.max_steps=10)')
+        out[k.strip()] = yaml.safe_load(v) if v.strip() else None
+    return out
+
+@call_parse
+def train_cli(config: str, # the YAML training config
+              overrides: Annotated[str, {'nargs': '*'}] = None, # KEY=VALUE settings on top of the config, e.g. training.max_steps=10
+              merge: bool = False, # LoRA runs: also write the adapter merged into its base to <run>/merged
+              debug: bool = False, # DEBUG logging for the package
+              no_progress: bool = False, # no progress bar
+             ):
+    "Train (or resume) a Qwen3-VL fine-tune from a YAML config, alone or under `accelerate launch`."
+    setup_logging(debug=debug or None)
+    try: res = train(config, parse_overrides(overrides), merge=merge, progress=not no_progress)
+    except ConfigError as e:
+        print(f'ConfigError: {e}', file=sys.stderr)
+        raise SystemExit(1)
+    if int(os.environ.get('RANK', '0') or 0) == 0:
+        print(f"run folder: {res.run_dir}\nfinal checkpoint: {res.final_checkpoint}\nsteps: {res.global_step}")
