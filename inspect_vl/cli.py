@@ -23,6 +23,7 @@ COMMANDS = {
     'stage-b': ('inspect_vl.stage_b.runner:stage_b_cli', 'run the Stage-B verdict loop from a YAML config'),
     'stage-b-report': ('inspect_vl.stage_b.runner:stage_b_report_cli', 'rebuild group_report.jsonl of a Stage-B run folder'),
     'guidance-restore': ('inspect_vl.stage_b.runner:guidance_restore_cli', 'restore a Stage-B run guidance from its last snapshot'),
+    'demo': ('inspect_vl.demo:demo_cli', 'the end-to-end demo: synthetic world, tiny model, fine-tune, Stage-A, Stage-B, report'),
 }
 
 # %% ../nbs/14_cli.ipynb #7f26bfeb
