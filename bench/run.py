@@ -2,34 +2,59 @@
 
 Each benchmark module has `bench() -> list[dict]`, one dict per figure with keys `name`, `value`, `goal`
 (e.g. '<= 0.05'), `unit` and `ok`. Ratios are measured side by side in one run (ours vs the named baseline).
+The table groups the figures by area, in pipeline order, and lists an area that has no benchmark yet, so a reader
+sees at a glance where the project stands. `python bench/run.py geometry stage_b` runs only those files.
 """
-import importlib.util, json, os, sys, time, traceback
+import importlib.util, json, math, os, sys, time, traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+# file stem -> area, in pipeline order (the table's order)
+AREAS = {'bench_geometry': 'geometry', 'bench_augment': 'augmentation', 'bench_data': 'data pipeline', 'bench_train': 'training',
+         'bench_generate': 'Stage-A', 'bench_stage_a': 'Stage-A', 'bench_stage_b': 'Stage-B'}
+
+def area_of(stem: str) -> str:
+    "The area a benchmark file reports on (its stem without `bench_` if it is not a known one)."
+    return AREAS.get(stem, stem.removeprefix('bench_'))
+
 def _load(p):
     spec = importlib.util.spec_from_file_location(p.stem, p)
     m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m); return m
 
+def _fmt(v):
+    if isinstance(v, (int, float)) and not (isinstance(v, float) and math.isnan(v)): return f'{v:.4g}'
+    return 'n/a'
+
+def table(rows: list, missing: list = ()) -> str:
+    "The one table: area, figure, value, unit, goal, ok (areas without a benchmark listed at the end)."
+    head = ('area', 'benchmark', 'value', 'unit', 'goal', 'ok')
+    body = [(r['area'], r['name'], _fmt(r['value']), r.get('unit', ''), r.get('goal', ''), 'yes' if r['ok'] else 'NO') for r in rows]
+    body += [(a, '(no benchmark yet)', '', '', '', '-') for a in missing]
+    w = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
+    line = lambda x: '  '.join(f'{str(v):>{w[i]}}' if i == 2 else f'{str(v):<{w[i]}}' for i, v in enumerate(x)).rstrip()
+    out = [line(head), line(['-' * n for n in w])] + [line(x) for x in body]
+    out.append(f"{sum(r['ok'] for r in rows)} of {len(rows)} figures meet their goal" if rows else '(no benchmarks yet)')
+    return '\n'.join(out)
+
 def main(only=None):
     rows = []
-    for p in sorted(HERE.glob('bench_*.py')):
+    files = sorted(HERE.glob('bench_*.py'), key=lambda p: (list(dict.fromkeys(AREAS.values())).index(area_of(p.stem))
+                                                          if area_of(p.stem) in AREAS.values() else 99, p.stem))
+    for p in files:
         if only and not any(o in p.stem for o in only): continue
         t0 = time.time()
         try: got = _load(p).bench()
         except Exception:
             traceback.print_exc(); got = [dict(name=f'{p.stem}: crashed', value=float('nan'), goal='runs', unit='', ok=False)]
-        for r in got: r.setdefault('source', p.stem)
+        for r in got: r.setdefault('source', p.stem); r.setdefault('area', area_of(p.stem))
         rows += got
         print(f'# {p.stem}: {time.time()-t0:.1f}s', file=sys.stderr)
     with open(HERE/'results.jsonl', 'w') as f:
         for r in rows: f.write(json.dumps(r, ensure_ascii=False) + '\n')
-    w = max([len(r['name']) for r in rows] + [9])
-    print(f"{'benchmark':<{w}}  {'value':>10}  {'unit':<8}  {'goal':<10}  ok")
-    for r in rows: print(f"{r['name']:<{w}}  {r['value']:>10.4g}  {r['unit']:<8}  {r['goal']:<10}  {'yes' if r['ok'] else 'NO'}")
-    if not rows: print('(no benchmarks yet)')
-    print(f"{sum(r['ok'] for r in rows)} of {len(rows)} figures meet their goal")
+    have = {area_of(p.stem) for p in files}
+    missing = [] if only else [a for a in dict.fromkeys(AREAS.values()) if a not in have]
+    print(table(rows, missing))
 
 if __name__ == '__main__': main(sys.argv[1:])
