@@ -9,7 +9,7 @@ __all__ = ['COMMANDS', 'version', 'resolve', 'main']
 import importlib, sys
 from fastcore.script import call_parse, parse_cli
 
-# %% ../nbs/14_cli.ipynb #367552dc
+# %% ../nbs/14_cli.ipynb #20532da5
 COMMANDS = {
     # name: (module:function, one-line help). Each later stage adds its line here.
     'version': ('inspect_vl.cli:version', 'print the package version'),
@@ -22,6 +22,7 @@ COMMANDS = {
     'stage-a': ('inspect_vl.stage_a:stage_a_cli', "Stage-A: per-image summaries of a mission's ticket folders"),
     'stage-b': ('inspect_vl.stage_b.runner:stage_b_cli', 'run the Stage-B verdict loop from a YAML config'),
     'stage-b-report': ('inspect_vl.stage_b.runner:stage_b_report_cli', 'rebuild group_report.jsonl of a Stage-B run folder'),
+    'demo': ('inspect_vl.demo:demo_cli', 'the end-to-end demo: synthetic world, tiny model, fine-tune, Stage-A, Stage-B, report'),
     'guidance-restore': ('inspect_vl.stage_b.runner:guidance_restore_cli', 'restore a Stage-B run guidance from its last snapshot'),
 }
 

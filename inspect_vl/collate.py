@@ -20,7 +20,7 @@ __all__ = ['PACKING_MESSAGE', 'MODEL_KEYS', 'majority_types', 'align_token_types
            'HealthCheckError', 'check_batch', 'padding_fraction', 'LengthGroupedBatchSampler', 'token_metrics',
            'MetricSums']
 
-# %% ../nbs/07_collate.ipynb #960de432
+# %% ../nbs/07_collate.ipynb #a9ad415f
 def majority_types(offsets, # (n, 2) character spans of n tokens
                    char_types, # int type of every character of the text
                   ) -> np.ndarray:
@@ -63,7 +63,7 @@ def row_token_types(tokenizer, sample: dict) -> tuple:
     aligned = len(ids) <= len(sup) and torch.equal(sup[:len(ids)], ids)
     return align_token_types(types, labels), aligned
 
-# %% ../nbs/07_collate.ipynb #cd5d8a8a
+# %% ../nbs/07_collate.ipynb #002c3d75
 class PackingError(ValueError):
     "Packing was asked for; batches are padded only."
 
@@ -85,7 +85,7 @@ def _pad(rows, value, length, left):
         else: out[i, :len(r)] = r
     return out
 
-# %% ../nbs/07_collate.ipynb #b4e3de5c
+# %% ../nbs/07_collate.ipynb #92eefacc
 class PaddedCollator:
     "Pad samples into one batch with pixels, grids, M-RoPE token types, dataset labels and optional token types."
     def __init__(self, processor,                 # the processor (or its tokenizer)
@@ -123,7 +123,7 @@ class PaddedCollator:
             batch['mm_token_type_ids'] = _pad([s.get('mm_token_type_ids', torch.zeros_like(s['input_ids'])) for s in samples], 0, L, left)
         pix = [s['pixel_values'] for s in samples if s.get('pixel_values') is not None]
         if pix:
-            batch['pixel_values'] = torch.cat(pix, 0)
+            batch['pixel_values'] = pix[0] if len(pix) == 1 else torch.cat(pix, 0)   # one image set (batch 1): no copy
             batch['image_grid_thw'] = torch.cat([s['image_grid_thw'] for s in samples if s.get('pixel_values') is not None], 0)
         batch['dataset_labels'] = [str(s.get('dataset_label', 'default')) for s in samples]
         batch['overlength_dropped'] = int(sum(s.get('overlength_dropped', 0) for s in samples))
@@ -137,7 +137,7 @@ class PaddedCollator:
             batch['token_types'] = _pad(rows, IGNORE, L, left)
         return batch
 
-# %% ../nbs/07_collate.ipynb #a09c2044
+# %% ../nbs/07_collate.ipynb #e6895a44
 def token_pieces(tokenizer, sample: dict) -> list:
     "`[(token text, type), …]` of a sample's supervised tokens, for display."
     ids = sample['input_ids'][sample['labels'] != -100].tolist()
@@ -149,13 +149,13 @@ def show_token_types(tokenizer, sample: dict):
     "Display a sample's supervised tokens coloured by token type."
     display(HTML(types_html(token_pieces(tokenizer, sample))))
 
-# %% ../nbs/07_collate.ipynb #e0ec895e
+# %% ../nbs/07_collate.ipynb #3552cd21
 def collator_from_config(cfg, processor, **kwargs) -> PaddedCollator:
     "The padded collator a run config asks for (token types per `custom.token_type_metrics`)."
     tt = cfg.custom.token_type_metrics
     return PaddedCollator(processor, token_types=tt.enabled, include=tt.include, exclude=tt.exclude, **kwargs)
 
-# %% ../nbs/07_collate.ipynb #11f3ae03
+# %% ../nbs/07_collate.ipynb #a1de4249
 class HealthCheckError(AssertionError):
     "A batch that breaks one of the data health checks (H2–H5); the message names the check and the row."
 
@@ -202,7 +202,7 @@ def check_batch(batch: dict,      # a collated batch
                 except ValueError as e: raise HealthCheckError(f'row {i}: {e}') from None
     if grids is not None and g != len(grids): raise HealthCheckError(f'H2: {g} <|vision_start|> tokens but {len(grids)} grids')
 
-# %% ../nbs/07_collate.ipynb #9657f98b
+# %% ../nbs/07_collate.ipynb #3f1a5aa8
 def padding_fraction(lengths, batches) -> float:
     "Share of padding tokens when `batches` (lists of indices) are padded to their longest row."
     lengths = np.asarray(lengths)
@@ -249,7 +249,7 @@ class LengthGroupedBatchSampler(Sampler):
     def __iter__(self): return iter(self.batches())
     def __len__(self): return len(self.lengths) // self.batch_size if self.drop_last else -(-len(self.lengths) // self.batch_size)
 
-# %% ../nbs/07_collate.ipynb #9e68c8a6
+# %% ../nbs/07_collate.ipynb #7b56ec15
 def token_metrics(logits: torch.Tensor,     # (B, L, V) model logits
                   labels: torch.Tensor,     # (B, L) labels, −100 = not supervised
                   dataset_labels: list = None, # one label per row (default: 'default')
