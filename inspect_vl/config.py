@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal, Union
 import yaml
 from fastcore.script import call_parse
+from .io import atomic_write_text
 
 # %% auto #0
 __all__ = ['REMOVED_KEYS', 'MOVED_KEYS', 'Dtype', 'LogLevel', 'EmitNorm', 'SECTIONS', 'RESOLVED_NAME', 'QWEN3VL_BASE_YAML',
@@ -1001,11 +1002,6 @@ def resolved_yaml(cfg: Config) -> str:
     head = f'# resolved config of {cfg.source}; reload with inspect_vl.config.load_config\n' if cfg.source else ''
     return head + yaml.safe_dump(resolved_dict(cfg), allow_unicode=True, sort_keys=False, width=120)
 
-def _atomic_write(path: Path, text: str):
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(text, encoding='utf-8')
-    os.replace(tmp, path)
-
 def save_resolved(cfg: Config, # the config to write
                   run_dir, # the run's output folder (created if missing)
                   name: str = RESOLVED_NAME, # file name inside run_dir
@@ -1013,7 +1009,7 @@ def save_resolved(cfg: Config, # the config to write
     "Write the resolved config into `run_dir` (atomically) and return its path."
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     p = run_dir/name
-    _atomic_write(p, resolved_yaml(cfg))
+    atomic_write_text(p, resolved_yaml(cfg))
     return p
 
 # %% ../nbs/09_config.ipynb #8c98fdcd
@@ -1174,7 +1170,7 @@ def write_default_configs(dest) -> Path:
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     for name, text in DEFAULT_CONFIGS.items():
         p = dest/name
-        if not p.is_file() or p.read_text(encoding='utf-8') != text: _atomic_write(p, text)
+        if not p.is_file() or p.read_text(encoding='utf-8') != text: atomic_write_text(p, text)
     return dest
 
 def packaged_config_dir() -> Path:

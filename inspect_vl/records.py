@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_records.ipynb #7a9918a4
 from __future__ import annotations
-import json, math, os, random, sys, tempfile
+import json, math, os, random, sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +20,7 @@ __all__ = ['GEOMETRY_KEYS', 'RecordError', 'desc_problems', 'geometry_problems',
 # %% ../nbs/02_records.ipynb #1ac92735
 from fastcore.script import call_parse
 from PIL import Image, ImageOps
+from .io import atomic_writer, atomic_write_json
 
 # %% ../nbs/02_records.ipynb #8871a1fb
 class RecordError(ValueError):
@@ -371,16 +372,10 @@ def write_records(records:Iterable, # dicts to write
     "Write `records` to `path` atomically; returns how many were written."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     folder = path.parent.resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     n = 0
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            for rec in records:
-                f.write(record_line(_relative_images(rec, folder) if relative else rec) + '\n'); n += 1
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
+    with atomic_writer(path) as f:
+        for rec in records:
+            f.write(record_line(_relative_images(rec, folder) if relative else rec) + '\n'); n += 1
     return n
 
 # %% ../nbs/02_records.ipynb #c55c568c
@@ -585,7 +580,7 @@ def import_annotations(src, # a COCO JSON file, a LabelMe JSON file or a folder 
     for name,part in split_records(recs, seed, val_frac, tiny).items():
         for r in part: check_record(r, f'{name}.jsonl', 0)
         rep.splits[name] = write_records(part, out/f'{name}.jsonl')
-    (out/'qa_report.json').write_text(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1), encoding='utf-8')
+    atomic_write_json(out/'qa_report.json', rep.to_dict(), indent=1)
     return rep
 
 # %% ../nbs/02_records.ipynb #f3dbc0d8

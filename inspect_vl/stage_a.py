@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_stage_a.ipynb #15e1aa8c
 from __future__ import annotations
-import hashlib, json, logging, os, random, re
+import glob, hashlib, json, logging, os, random, re
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -12,8 +12,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'RECORD_KEYS', 'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group',
            'discover_groups', 'sample_groups', 'stage_a_conversation', 'sanitize_summary', 'summary_problems',
-           'stage_a_record', 'repair_jsonl', 'read_jsonl', 'append_jsonl', 'write_jsonl_atomic', 'StageAConfig',
-           'process_state', 'ImageReadError', 'StageAResult', 'run_stage_a', 'ScriptedSummaryGenerator', 'stage_a_cli']
+           'stage_a_record', 'StageAConfig', 'process_state', 'ImageReadError', 'StageAResult', 'run_stage_a',
+           'ScriptedSummaryGenerator', 'stage_a_cli']
 
 # %% ../nbs/12_stage_a.ipynb #89e0e095
 import numpy as np
@@ -130,33 +130,7 @@ def stage_a_record(group:Group, mission:str, summaries:list) -> dict:
                 per_image={f'image_{i + 1}': s for i, s in enumerate(summaries)})
 
 # %% ../nbs/12_stage_a.ipynb #e3543410
-def repair_jsonl(path:Path):
-    "Cut a torn last line (left by a kill mid-write) off a JSONL file."
-    p = Path(path)
-    if not p.exists() or p.stat().st_size == 0: return
-    data = p.read_bytes()
-    if data.endswith(b'\n'): return
-    with open(p, 'r+b') as f: f.truncate(data.rfind(b'\n') + 1)
-
-def read_jsonl(path:Path) -> list:
-    "Rows of a JSONL file (after repairing a torn tail); a missing file has none."
-    p = Path(path)
-    if not p.exists(): return []
-    repair_jsonl(p)
-    return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
-
-def append_jsonl(path:Path, row:dict):
-    "Append one row durably."
-    with open(path, 'a', encoding='utf-8') as f:
-        f.write(json.dumps(row, ensure_ascii=False) + '\n'); f.flush(); os.fsync(f.fileno())
-
-def write_jsonl_atomic(path:Path, rows:list):
-    "Replace `path` with `rows` in one step."
-    tmp = Path(f'{path}.tmp')
-    with open(tmp, 'w', encoding='utf-8') as f:
-        for r in rows: f.write(json.dumps(r, ensure_ascii=False) + '\n')
-        f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
+from .io import append_jsonl, atomic_write_jsonl, read_jsonl, repair_jsonl_tail
 
 # %% ../nbs/12_stage_a.ipynb #9b84580d
 SHARDING_MODES = ('per_group', 'per_image')
@@ -357,6 +331,12 @@ class StageAResult:
     bad_format: int = 0    # summaries kept although they break the summary grammar
     sampling: dict = field(default_factory=dict)
 
+def _prepare_outputs(cfg):
+    "Before anyone appends: cut a torn last row off every file an earlier (killed) run left, and drop its temporary files."
+    out, stem = Path(cfg.output_dir), glob.escape(f'{cfg.mission}_stage_a')
+    for f in sorted(out.glob(f'{stem}*.jsonl')): repair_jsonl_tail(f)
+    for t in out.glob(f'.{stem}*.tmp'): t.unlink(missing_ok=True)
+
 def _finished(cfg):
     keys = set()
     for f in [cfg.path('.jsonl'), *Path(cfg.output_dir).glob(f'{cfg.mission}_stage_a.rank*.jsonl')]:
@@ -372,12 +352,12 @@ def _merge(cfg, groups, extra_rows=(), extra_fails=()):
         for x in read_jsonl(f): rows.setdefault(f"{x['group_id']}::{x['label']}", x)
     for x in extra_rows: rows.setdefault(f"{x['group_id']}::{x['label']}", x)
     out = sorted(rows.values(), key=lambda x: order.get(f"{x['group_id']}::{x['label']}", len(order)))
-    if out or cfg.path('.jsonl').exists(): write_jsonl_atomic(cfg.path('.jsonl'), out)
+    if out or cfg.path('.jsonl').exists(): atomic_write_jsonl(cfg.path('.jsonl'), out)
     fparts = sorted(Path(cfg.output_dir).glob(f'{cfg.mission}_stage_a.failures.rank*.jsonl'))
     fails = [x for f in [cfg.path('.failures.jsonl'), *fparts] for x in read_jsonl(f)] + list(extra_fails)
     latest = {f"{x['group_id']}::{x['label']}": x for x in fails}   # one row per group: its latest failure
     fails = sorted((x for k, x in latest.items() if k not in rows), key=lambda x: order.get(f"{x['group_id']}::{x['label']}", len(order)))
-    if fails or cfg.path('.failures.jsonl').exists(): write_jsonl_atomic(cfg.path('.failures.jsonl'), fails)
+    if fails or cfg.path('.failures.jsonl').exists(): atomic_write_jsonl(cfg.path('.failures.jsonl'), fails)
     for f in parts + fparts: f.unlink()
 
 def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand-in)
@@ -391,6 +371,8 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
     if not groups:
         _log.warning(f'{cfg.mission}: no groups found (or the caps keep none); nothing written'); return res
     Path(cfg.output_dir).mkdir(parents=True, exist_ok=True)
+    if state.is_main_process: _prepare_outputs(cfg)
+    state.wait_for_everyone()   # repaired before anyone reads or appends
     done = _finished(cfg)
     seen = _images_seen(cfg) if cfg.sharding_mode == 'per_image' else frozenset()
     state.wait_for_everyone()   # every process has read earlier progress before anyone appends to a part file

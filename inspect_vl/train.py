@@ -28,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 from fastcore.script import call_parse
 from .logging_utils import get_logger, setup_logging, env_flag
+from .io import append_jsonl, atomic_write_jsonl, read_jsonl
 from .config import Config, ConfigError, TrainingConfig, load_config, save_resolved, expand_dotted
 from .model import (load_model, load_processor, make_tiny_qwen3vl, apply_freeze, apply_lora, component_of,
                               trainable_report, merge_adapter, load_adapter, aligner_modules, _no_progress_bars)
@@ -466,7 +467,7 @@ def progress_fields(step: int, max_steps: int, elapsed: float, steps_this_sessio
 def read_log(path) -> list:
     "The rows of a logging.jsonl file (a run folder works too)."
     p = Path(path); p = p/LOG_NAME if p.is_dir() else p
-    return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()] if p.is_file() else []
+    return read_jsonl(p) if p.is_file() else []          # a row torn by a kill is skipped (with a warning)
 
 class JsonlLog:
     "Appends rows to logging.jsonl (floats to 8 decimals), flushed at once; a no-op on processes that do not log."
@@ -474,15 +475,11 @@ class JsonlLog:
     def write(self, row: dict):
         if not self.enabled: return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, 'a', encoding='utf-8') as f:
-            f.write(json.dumps({k: _round8(v) for k, v in row.items()}, ensure_ascii=False) + '\n'); f.flush()
+        append_jsonl(self.path, {k: _round8(v) for k, v in row.items()})
     def truncate_after(self, step: int):
         "Drop rows logged after optimizer step `step` (rewritten atomically)."
         if not self.enabled or not self.path.is_file(): return
-        rows = [r for r in read_log(self.path) if r.get('step', 0) <= step]
-        tmp = self.path.with_name(f'.{self.path.name}.tmp')
-        tmp.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), encoding='utf-8')
-        os.replace(tmp, self.path)
+        atomic_write_jsonl(self.path, [r for r in read_log(self.path) if r.get('step', 0) <= step])
 
 # %% ../nbs/10_train.ipynb #7b93987a
 from fastcore.basics import patch
