@@ -12,14 +12,14 @@ from typing import Iterable, Iterator
 
 # %% auto #0
 __all__ = ['GEOMETRY_KEYS', 'RecordError', 'desc_problems', 'geometry_problems', 'object_problems', 'summary_problems',
-           'ImageLoadError', 'image_size', 'load_image', 'record_problems', 'check_record', 'ValidationReport',
-           'RecordReader', 'read_records', 'validate_file', 'record_line', 'write_records', 'canonical_polygon',
-           'canonical_line', 'ImportReport', 'coco_to_records', 'labelme_to_records', 'split_records',
-           'import_annotations', 'validate_cli', 'import_cli']
+           'ImageLoadError', 'image_size', 'to_rgb', 'load_image', 'record_problems', 'check_record',
+           'ValidationReport', 'RecordReader', 'read_records', 'validate_file', 'record_line', 'write_records',
+           'canonical_polygon', 'canonical_line', 'ImportReport', 'coco_to_records', 'labelme_to_records',
+           'split_records', 'import_annotations', 'validate_cli', 'import_cli']
 
 # %% ../nbs/02_records.ipynb #1ac92735
 from fastcore.script import call_parse
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
 from .io import atomic_writer, atomic_write_json
 
 # %% ../nbs/02_records.ipynb #8871a1fb
@@ -161,6 +161,8 @@ def _open_image(path) -> Image.Image:
         return Image.open(p)
     except ImageLoadError: raise
     except PermissionError: raise ImageLoadError(p, 'not readable (permission denied)', 'fix the file permissions') from None
+    except UnidentifiedImageError as e: raise ImageLoadError(p, f'not an image ({type(e).__name__})') from None
+    except OSError as e: raise ImageLoadError(p, f'truncated or corrupt image header (OSError: {e})', 'replace it with a complete copy of the image') from None
     except Exception as e: raise ImageLoadError(p, f'not an image ({type(e).__name__})') from None
 
 def _header(path) -> tuple:
@@ -179,8 +181,10 @@ def image_size(path) -> tuple:
 
 _SIXTEEN_BIT = ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I')
 
-def _to_rgb(im:Image.Image, background:tuple) -> Image.Image:
-    "8-bit RGB of a loaded image: 16-bit scaled, alpha flattened onto `background`."
+def to_rgb(im:Image.Image, # a loaded image of any mode
+           background:tuple=(255, 255, 255), # colour under transparent pixels
+          ) -> Image.Image:
+    "8-bit RGB of a loaded image: 16-bit scaled, alpha flattened onto `background` (an RGB image is returned as is)."
     if im.mode in _SIXTEEN_BIT: im = im.convert('I').point(lambda v: v * (1 / 257)).convert('L')
     if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in im.info:
         im = Image.alpha_composite(Image.new('RGBA', im.size, tuple(background) + (255,)), im.convert('RGBA'))
@@ -194,7 +198,7 @@ def load_image(path, # an image file (JPEG, PNG, ...)
         if 0 in im.size: raise ImageLoadError(path, f'has zero size ({im.size[0]}×{im.size[1]})')
         try:
             im.load()
-            return _to_rgb(ImageOps.exif_transpose(im), background)
+            return to_rgb(ImageOps.exif_transpose(im), background)
         except Exception as e:
             raise ImageLoadError(path, f'truncated or corrupt image data ({type(e).__name__}: {e})',
                                  'replace it with a complete copy of the image') from None

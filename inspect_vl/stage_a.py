@@ -20,6 +20,7 @@ import numpy as np
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from .generate import DecodeSettings, GenerationResult, load_rgb
+from .records import ImageLoadError
 
 # %% ../nbs/12_stage_a.ipynb #9978bc86
 _log = logging.getLogger('inspect_vl.stage_a')
@@ -221,8 +222,9 @@ def _summaries(cfg, generator, items):
 
 # %% ../nbs/12_stage_a.ipynb #38164f1c
 class ImageReadError(OSError):
-    "An image of a group cannot be read; names the file."
-    def __init__(self, path, err): super().__init__(f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
+    "An image of a group cannot be read: the file, the problem and the fix (from `records.ImageLoadError`)."
+    def __init__(self, path, err):
+        super().__init__(str(err) if isinstance(err, ImageLoadError) else f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
 
 def _load_group(group):
     out = []
