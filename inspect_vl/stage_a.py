@@ -11,9 +11,10 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'RECORD_KEYS', 'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group',
-           'discover_groups', 'sample_groups', 'stage_a_conversation', 'sanitize_summary', 'summary_problems',
-           'stage_a_record', 'StageAConfig', 'process_state', 'ImageReadError', 'StageAResult', 'run_stage_a',
-           'ScriptedSummaryGenerator', 'stage_a_cli']
+           'image_entries', 'discover_groups', 'sample_groups', 'stage_a_conversation', 'sanitize_summary',
+           'summary_problems', 'stage_a_record', 'StageAConfig', 'process_state', 'EmptyGroupError',
+           'empty_group_error', 'ImageReadError', 'StageAResult', 'run_stage_a', 'ScriptedSummaryGenerator',
+           'stage_a_cli']
 
 # %% ../nbs/12_stage_a.ipynb #89e0e095
 import numpy as np
@@ -53,10 +54,15 @@ class Group:
     def key(self) -> str: return f'{self.group_id}::{self.label}'
 
 # %% ../nbs/12_stage_a.ipynb #dd557f06
+def image_entries(folder) -> tuple:
+    "Entries of a group folder named like images, in natural order: files, and also directories or broken links (they fail loudly later)."
+    return tuple(sorted((p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_EXTS), key=lambda p: natural_key(p.name)))
+
 def discover_groups(input_dir, # root holding one folder per mission
                     mission:str, # the mission folder to read
+                    include_empty:bool=False, # also list group folders without images (Stage-A gives each a failures row)
                    ) -> list:
-    "Every non-empty group of `mission`, in discovery order (fail folder first, then names, images natural-sorted)."
+    "The groups of `mission` in discovery order (fail folder first, then names, images natural-sorted)."
     root = Path(input_dir)/mission
     if not root.is_dir(): raise FileNotFoundError(f'{root}: mission folder not found (expected <input_dir>/<mission>/审核通过|审核不通过/<group>/)')
     for d in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in LABEL_FOLDERS):
@@ -65,9 +71,11 @@ def discover_groups(input_dir, # root holding one folder per mission
     for folder_name, label in LABEL_FOLDERS.items():
         if not (root/folder_name).is_dir(): continue
         for g in sorted((p for p in (root/folder_name).iterdir() if p.is_dir()), key=lambda p: p.name):
-            ims = sorted((p for p in g.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTS), key=lambda p: natural_key(p.name))
-            if not ims: _log.warning(f'{g}: no images ({", ".join(IMAGE_EXTS)}); skipped'); continue
-            groups.append(Group(len(groups), group_id_for(g, ims[0]), label, g, tuple(ims)))
+            ims = image_entries(g)
+            if not ims:
+                _log.warning(f'{g}: no images ({", ".join(IMAGE_EXTS)}); ' + ('a failures row' if include_empty else 'skipped'))
+                if not include_empty: continue
+            groups.append(Group(len(groups), group_id_for(g, ims[0]) if ims else g.name, label, g, ims))
     return groups
 
 # %% ../nbs/12_stage_a.ipynb #0fa60c1e
@@ -221,12 +229,23 @@ def _summaries(cfg, generator, items):
     return out
 
 # %% ../nbs/12_stage_a.ipynb #38164f1c
+class EmptyGroupError(ValueError):
+    "A group folder without images: a ticket with no evidence."
+
+def empty_group_error(group) -> EmptyGroupError:
+    "The error (and failures-row text) of a group without images, naming what its folder holds."
+    names = sorted(p.name for p in Path(group.folder).iterdir()) if Path(group.folder).is_dir() else []
+    held = f'it holds only {", ".join(names[:3])}{" …" if len(names) > 3 else ""}' if names else 'it is empty'
+    return EmptyGroupError(f'{group.folder}: no image files ({", ".join(IMAGE_EXTS)}) in the group folder ({held}); '
+                           f"add the ticket's photos or remove the folder")
+
 class ImageReadError(OSError):
     "An image of a group cannot be read: the file, the problem and the fix (from `records.ImageLoadError`)."
     def __init__(self, path, err):
         super().__init__(str(err) if isinstance(err, ImageLoadError) else f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
 
 def _load_group(group):
+    if not group.images: raise empty_group_error(group)
     out = []
     for p in group.images:
         try: out.append(load_rgb(p))
@@ -261,7 +280,7 @@ def _run_per_group(cfg, generator, groups, done, state, bar):
     for g in todo:
         try: ims = _load_group(g)
         except Exception as e:
-            _log.warning(f'{g.key}: cannot read an image ({e})'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
+            _log.warning(f'{g.key}: {e}'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
             bar.update(1); continue
         if cfg.verify_inputs: _verify(cfg, generator, g, ims)
         pending.append((g, ims)); n_img += len(ims)
@@ -306,6 +325,7 @@ def _merge_per_image(cfg, groups, done):
     rows, fails = [], []
     for g in groups:
         if g.key in done: continue
+        if not g.images: fails.append(_fail_row(g, empty_group_error(g))); continue
         xs, why = by.get(g.seq, []), None
         idx = [x['image_index'] for x in xs]
         if len(idx) != len(set(idx)): why = 'duplicate image rows'
@@ -366,7 +386,7 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
                 cfg:StageAConfig) -> StageAResult:
     "Summarise every selected group of `cfg.mission` into `<output_dir>/<mission>_stage_a.jsonl`, resumably."
     state = process_state()
-    groups = discover_groups(cfg.input_dir, cfg.mission)
+    groups = discover_groups(cfg.input_dir, cfg.mission, include_empty=True)
     groups, sampling = sample_groups(groups, cfg.pass_group_number, cfg.fail_group_number, cfg.sample_seed)
     res = StageAResult(cfg.path('.jsonl'), selected=len(groups), sampling=sampling)
     if state.is_main_process: _log.info(f'{cfg.mission}: {sampling}')
