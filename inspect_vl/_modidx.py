@@ -1272,6 +1272,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                   'inspect_vl.train.rank_slice': ('train.html#rank_slice', 'inspect_vl/train.py'),
                                   'inspect_vl.train.read_log': ('train.html#read_log', 'inspect_vl/train.py'),
                                   'inspect_vl.train.remove_checkpoint': ('train.html#remove_checkpoint', 'inspect_vl/train.py'),
+                                  'inspect_vl.train.remove_debris': ('train.html#remove_debris', 'inspect_vl/train.py'),
                                   'inspect_vl.train.resolve_precision': ('train.html#resolve_precision', 'inspect_vl/train.py'),
                                   'inspect_vl.train.resume_checkpoint': ('train.html#resume_checkpoint', 'inspect_vl/train.py'),
                                   'inspect_vl.train.rotate_checkpoints': ('train.html#rotate_checkpoints', 'inspect_vl/train.py'),

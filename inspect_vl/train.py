@@ -16,11 +16,11 @@ __all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR
            'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats',
            'token_stats', 'compact_batch', 'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual',
            'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay', 'checkpoint_step', 'list_checkpoints',
-           'remove_checkpoint', 'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay',
-           'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog', 'make_accelerator',
-           'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer', 'load_checkpoint_weights',
-           'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'agreed_run_dir', 'train', 'parse_overrides',
-           'train_cli']
+           'remove_checkpoint', 'remove_debris', 'rotate_checkpoints', 'version_folders', 'run_folder',
+           'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog',
+           'make_accelerator', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer',
+           'load_checkpoint_weights', 'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'agreed_run_dir',
+           'train', 'parse_overrides', 'train_cli']
 
 # %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
@@ -387,6 +387,14 @@ def remove_checkpoint(path):
     "Delete a checkpoint folder so that no half-deleted folder can look complete (rename first, then remove)."
     p = Path(path); gone = p.with_name(f'.deleting-{p.name}-{os.getpid()}')
     os.replace(p, gone); shutil.rmtree(gone, ignore_errors=True)
+
+def remove_debris(run_dir) -> list:
+    "Remove what a killed run leaves in its folder: half-written `.tmp-checkpoint-*`, half-deleted `.deleting-checkpoint-*`, temporary files."
+    d = Path(run_dir)
+    if not d.is_dir(): return []
+    gone = sorted([*d.glob('.tmp-checkpoint-*'), *d.glob('.deleting-checkpoint-*'), *d.glob(f'.{LOG_NAME}.*.tmp')])
+    for p in gone: shutil.rmtree(p, ignore_errors=True) if p.is_dir() and not p.is_symlink() else p.unlink(missing_ok=True)
+    return gone
 
 def rotate_checkpoints(run_dir, limit: int, keep=()) -> list:
     "Remove the oldest checkpoints beyond `limit`, never those in `keep` (the best and the newest); returns the removed."
@@ -868,7 +876,7 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
         if tr.resume_from_checkpoint == 'last': _log.info(f'resume_from_checkpoint: last: no checkpoint in {self.run_dir} yet; starting at step 0')
     if self.main:
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        for p in self.run_dir.glob('.tmp-checkpoint-*'): shutil.rmtree(p, ignore_errors=True)   # left by a killed save
+        for p in remove_debris(self.run_dir): _log.info(f'removed {p.name}, left by a killed run')
     acc.wait_for_everyone()
     self._t0, self._start_step = time.perf_counter(), self.state.global_step
     self._bar = tqdm(total=self.total_steps, initial=self.state.global_step, desc='train', disable=not (self.main and self.progress), dynamic_ncols=True)
