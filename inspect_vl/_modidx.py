@@ -356,6 +356,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                    'inspect_vl.config.freeze': ('config.html#freeze', 'inspect_vl/config.py'),
                                    'inspect_vl.config.load_config': ('config.html#load_config', 'inspect_vl/config.py'),
                                    'inspect_vl.config.load_fusion_config': ('config.html#load_fusion_config', 'inspect_vl/config.py'),
+                                   'inspect_vl.config.nearest_name': ('config.html#nearest_name', 'inspect_vl/config.py'),
                                    'inspect_vl.config.packaged_config_dir': ('config.html#packaged_config_dir', 'inspect_vl/config.py'),
                                    'inspect_vl.config.read_yaml': ('config.html#read_yaml', 'inspect_vl/config.py'),
                                    'inspect_vl.config.resolved_dict': ('config.html#resolved_dict', 'inspect_vl/config.py'),
