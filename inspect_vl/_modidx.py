@@ -638,7 +638,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                     'inspect_vl.records.ValidationReport.add_record': ( 'records.html#validationreport.add_record',
                                                                                         'inspect_vl/records.py'),
                                     'inspect_vl.records.ValidationReport.ok': ('records.html#validationreport.ok', 'inspect_vl/records.py'),
-                                    'inspect_vl.records._area2': ('records.html#_area2', 'inspect_vl/records.py'),
                                     'inspect_vl.records._clamp_pts': ('records.html#_clamp_pts', 'inspect_vl/records.py'),
                                     'inspect_vl.records._finish': ('records.html#_finish', 'inspect_vl/records.py'),
                                     'inspect_vl.records._fmt': ('records.html#_fmt', 'inspect_vl/records.py'),
