@@ -77,6 +77,7 @@ class Param:
         bad = lambda why='': AugmentationError(f'{op}.{name} = {v!r}: {why or "not allowed"}; allowed: {self.allowed()}')
         num = lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
         inside = lambda x: num(x) and math.isfinite(x) and self.lo <= x <= self.hi
+        nan = lambda *xs: 'not a number' if any(not num(x) or math.isnan(x) for x in xs) else ''   # NaN is no number either
         if v is None:
             if self.optional: return None
             raise bad('missing')
@@ -89,23 +90,23 @@ class Param:
             return v
         if k in ('prob', 'float'):
             lo, hi = (0., 1.) if k == 'prob' else (self.lo, self.hi)
-            if not (num(v) and math.isfinite(v) and lo <= v <= hi): raise bad('out of range' if num(v) else 'not a number')
+            if not (num(v) and math.isfinite(v) and lo <= v <= hi): raise bad(nan(v) or 'out of range')
             return float(v)
         if k == 'int':
-            if not (num(v) and float(v).is_integer() and inside(v)): raise bad()
+            if not (num(v) and float(v).is_integer() and inside(v)): raise bad(nan(v))
             return int(v)
         if not isinstance(v, (list, tuple)): raise bad('not a list')
         if k == 'range':
-            if len(v) != 2 or not all(inside(x) for x in v) or v[0] > v[1]: raise bad()
+            if len(v) != 2 or not all(inside(x) for x in v) or v[0] > v[1]: raise bad(nan(*v))
             return (float(v[0]), float(v[1]))
         if k == 'pair':
-            if len(v) != 2 or not all(inside(x) and float(x).is_integer() for x in v): raise bad()
+            if len(v) != 2 or not all(inside(x) and float(x).is_integer() for x in v): raise bad(nan(*v))
             return (int(v[0]), int(v[1]))
         if k == 'box':
-            if len(v) != 4 or not all(num(x) for x in v) or v[2] <= v[0] or v[3] <= v[1]: raise bad()
+            if len(v) != 4 or not all(num(x) and math.isfinite(x) for x in v) or v[2] <= v[0] or v[3] <= v[1]: raise bad(nan(*v))
             return tuple(int(round(x)) for x in v)
         if k == 'floats':
-            if not v or not all(inside(x) for x in v): raise bad()
+            if not v or not all(inside(x) for x in v): raise bad(nan(*v))
             return tuple(float(x) for x in v)
         raise bad(f'unknown parameter kind {k}')
 

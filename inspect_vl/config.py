@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Literal, Union
 import yaml
 from fastcore.script import call_parse
+from .io import atomic_write_text
 
 # %% auto #0
 __all__ = ['REMOVED_KEYS', 'MOVED_KEYS', 'Dtype', 'LogLevel', 'EmitNorm', 'SECTIONS', 'RESOLVED_NAME', 'QWEN3VL_BASE_YAML',
            'QWEN3VL_2B_LORA_YAML', 'QWEN3VL_8B_LORA_YAML', 'TINY_CPU_SMOKE_YAML', 'DEFAULT_CONFIGS', 'ConfigError',
-           'FrozenDict', 'freeze', 'thaw', 'deep_merge', 'read_yaml', 'expand_dotted', 'ModelConfig', 'TemplateConfig',
-           'TunerConfig', 'SaveDelayConfig', 'TrainingConfig', 'DataConfig', 'TokenTypeMetricsConfig',
+           'FrozenDict', 'freeze', 'thaw', 'deep_merge', 'read_yaml', 'expand_dotted', 'nearest_name', 'ModelConfig',
+           'TemplateConfig', 'TunerConfig', 'SaveDelayConfig', 'TrainingConfig', 'DataConfig', 'TokenTypeMetricsConfig',
            'VisualKDTargetConfig', 'VisualKDConfig', 'CustomConfig', 'PromptsConfig', 'RLHFConfig', 'DeepSpeedConfig',
            'QuantizationConfig', 'FusionDatasetConfig', 'FusionConfig', 'load_fusion_config', 'Config',
            'config_from_layers', 'load_config', 'config_from_mapping', 'resolved_dict', 'resolved_yaml',
@@ -236,8 +237,8 @@ def _coerce(tp, v, path, ctx, meta=None):
         s = v.strip().lower() if isinstance(v, str) else v
         if isinstance(s, str) and meta.get('underscore'): s = s.replace('-', '_').replace(' ', '_')
         if isinstance(s, str) and s in args: return s
-        near = difflib.get_close_matches(str(s), [str(a) for a in args], n=1, cutoff=0.6)
-        fail(f"must be one of {', '.join(map(str, args))}; got {_kind(v)}" + (f'; did you mean {near[0]}?' if near else ''))
+        near = nearest_name(str(s), [str(a) for a in args])
+        fail(f"must be one of {', '.join(map(str, args))}; got {_kind(v)}" + (f'; did you mean {near}?' if near else ''))
     if tp is bool:
         if isinstance(v, bool): return v
         if isinstance(v, int) and v in (0, 1): return bool(v)
@@ -317,6 +318,17 @@ def _all_keys(cls, prefix=()) -> list:
             if is_dataclass(t): out += _all_keys(t, prefix + (f.name,))
     return out
 
+def nearest_name(word:str, # the unknown name as written
+                 names, # the valid names
+                 cutoff:float=0.6, # no suggestion below this score
+                ) -> str|None:
+    "The valid name most like `word`: difflib's ratio raised by a shared prefix (as Jaro-Winkler does); None when none is close."
+    def score(n):
+        r = difflib.SequenceMatcher(None, word, n).ratio()
+        return r + 0.1 * min(len(os.path.commonprefix([word, n])), 4) * (1 - r)
+    best = max(names, key=score, default=None)
+    return best if best is not None and score(best) >= cutoff else None
+
 def _unknown_key(cls, k, v, path, ctx, names):
     "Fail for key `k` that `cls` does not have: removed-feature guidance, a moved key, or the nearest valid key."
     key_path = path + (k,)
@@ -327,8 +339,8 @@ def _unknown_key(cls, k, v, path, ctx, names):
         return                                   # a harmless value (packing: false, hard_sample_mining: null)
     if dotted in MOVED_KEYS: ctx.fail(key_path, f'this key lives at {MOVED_KEYS[dotted]}; move it there')
     what = 'unknown section' if getattr(cls, '_top_level', False) else 'unknown key'
-    near = difflib.get_close_matches(k, names, n=1, cutoff=0.6)
-    if near: ctx.fail(key_path, f'{what}; did you mean {_dotted(path + (near[0],))}?')
+    near = nearest_name(k, names)
+    if near: ctx.fail(key_path, f'{what}; did you mean {_dotted(path + (near,))}?')
     elsewhere = [p for p in _all_keys(ctx.schema) if p[-1] == k and p != key_path] if ctx.schema else []
     if elsewhere: ctx.fail(key_path, f'{what}; did you mean {_dotted(elsewhere[0])}? (that key belongs in the '
                                      f'{_dotted(elsewhere[0][:-1]) or "top level"} section)')
@@ -531,8 +543,8 @@ class TrainingConfig(_Section):
         kw = v['lr_scheduler_kwargs']
         for k, x in kw.items():
             if k not in _SCHEDULER_KWARGS:
-                near = difflib.get_close_matches(str(k), sorted(_SCHEDULER_KWARGS), n=1)
-                fail('lr_scheduler_kwargs', f"unknown key {k!r}" + (f'; did you mean {near[0]}?' if near else
+                near = nearest_name(str(k), sorted(_SCHEDULER_KWARGS))
+                fail('lr_scheduler_kwargs', f"unknown key {k!r}" + (f'; did you mean {near}?' if near else
                      f"; known: {', '.join(sorted(_SCHEDULER_KWARGS))}"))
             if isinstance(x, str):
                 try: x = float(x)
@@ -1001,11 +1013,6 @@ def resolved_yaml(cfg: Config) -> str:
     head = f'# resolved config of {cfg.source}; reload with inspect_vl.config.load_config\n' if cfg.source else ''
     return head + yaml.safe_dump(resolved_dict(cfg), allow_unicode=True, sort_keys=False, width=120)
 
-def _atomic_write(path: Path, text: str):
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(text, encoding='utf-8')
-    os.replace(tmp, path)
-
 def save_resolved(cfg: Config, # the config to write
                   run_dir, # the run's output folder (created if missing)
                   name: str = RESOLVED_NAME, # file name inside run_dir
@@ -1013,7 +1020,7 @@ def save_resolved(cfg: Config, # the config to write
     "Write the resolved config into `run_dir` (atomically) and return its path."
     run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
     p = run_dir/name
-    _atomic_write(p, resolved_yaml(cfg))
+    atomic_write_text(p, resolved_yaml(cfg))
     return p
 
 # %% ../nbs/09_config.ipynb #8c98fdcd
@@ -1174,7 +1181,7 @@ def write_default_configs(dest) -> Path:
     dest = Path(dest); dest.mkdir(parents=True, exist_ok=True)
     for name, text in DEFAULT_CONFIGS.items():
         p = dest/name
-        if not p.is_file() or p.read_text(encoding='utf-8') != text: _atomic_write(p, text)
+        if not p.is_file() or p.read_text(encoding='utf-8') != text: atomic_write_text(p, text)
     return dest
 
 def packaged_config_dir() -> Path:

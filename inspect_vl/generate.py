@@ -47,7 +47,8 @@ class Generator(Protocol):
 import contextlib, copy, threading, time
 from concurrent.futures import ThreadPoolExecutor
 import torch
-from PIL import Image, ImageOps
+from PIL import Image
+from .records import load_image, to_rgb
 
 # %% ../nbs/11_generate.ipynb #ffc77212
 class PaddingSideError(ValueError):
@@ -62,9 +63,8 @@ def check_left_padded(attention_mask:torch.Tensor):
 
 # %% ../nbs/11_generate.ipynb #ab193a36
 def load_rgb(image) -> Image.Image:
-    "A PIL image or a path, as an RGB image with EXIF orientation applied."
-    if isinstance(image, Image.Image): return image if image.mode == 'RGB' else image.convert('RGB')
-    with Image.open(image) as im: return ImageOps.exif_transpose(im).convert('RGB')
+    "A PIL image or an image file as 8-bit RGB, the pixels training sees (`records.load_image`; a file error is `ImageLoadError`)."
+    return to_rgb(image) if isinstance(image, Image.Image) else load_image(image)
 
 def _is_image_item(item) -> bool:
     return isinstance(item, dict) and (item.get('type') == 'image' or 'image' in item)

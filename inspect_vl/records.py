@@ -4,22 +4,25 @@
 
 # %% ../nbs/02_records.ipynb #7a9918a4
 from __future__ import annotations
-import json, math, os, random, sys, tempfile
+import json, math, os, random, sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
 # %% auto #0
-__all__ = ['GEOMETRY_KEYS', 'RecordError', 'desc_problems', 'geometry_problems', 'object_problems', 'summary_problems',
-           'ImageLoadError', 'image_size', 'load_image', 'record_problems', 'check_record', 'ValidationReport',
-           'RecordReader', 'read_records', 'validate_file', 'record_line', 'write_records', 'canonical_polygon',
-           'canonical_line', 'ImportReport', 'coco_to_records', 'labelme_to_records', 'split_records',
-           'import_annotations', 'validate_cli', 'import_cli']
+__all__ = ['RecordError', 'desc_problems', 'geometry_problems', 'object_problems', 'summary_problems', 'ImageLoadError',
+           'image_size', 'to_rgb', 'load_image', 'record_problems', 'check_record', 'ValidationReport', 'RecordReader',
+           'read_records', 'validate_file', 'record_line', 'write_records', 'canonical_polygon', 'canonical_line',
+           'ImportReport', 'coco_to_records', 'labelme_to_records', 'split_records', 'import_annotations',
+           'validate_cli', 'import_cli']
 
 # %% ../nbs/02_records.ipynb #1ac92735
 from fastcore.script import call_parse
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, UnidentifiedImageError
+from .io import atomic_writer, atomic_write_json
+from .geometry import GEOMETRY_KEYS, GeometryError, validate_geometry, polygon_area
+from . import geometry
 
 # %% ../nbs/02_records.ipynb #8871a1fb
 class RecordError(ValueError):
@@ -32,7 +35,6 @@ class RecordError(ValueError):
         super().__init__(f'{self.source}:{line}: {field}: {problem}')
 
 # %% ../nbs/02_records.ipynb #f81e3c88
-GEOMETRY_KEYS = ('bbox_2d', 'poly', 'line')
 _FORBIDDEN_IN_DESC = ((' ,', 'a space before a comma'), (', ', 'a space after a comma'), (' /', 'a space before a slash'),
                       ('/ ', 'a space after a slash'), ('  ', 'two spaces in a row'))
 
@@ -56,35 +58,18 @@ def desc_problems(desc, path='desc') -> list:
     return []
 
 # %% ../nbs/02_records.ipynb #7b8d4af5
-_NEED = {'bbox_2d': 'a box needs exactly 4 numbers [x1, y1, x2, y2]',
-         'poly': 'a polygon needs an even count ≥ 6', 'line': 'a line needs an even count ≥ 4'}
-
-def _area2(pts):
-    "Twice the signed shoelace area of a closed vertex list (positive = clockwise on screen, y down)."
-    return sum(x0*y1 - x1*y0 for (x0,y0),(x1,y1) in zip(pts, pts[1:]+pts[:1]))
-
 def geometry_problems(kind:str, # 'bbox_2d', 'poly' or 'line'
                       value,    # the coordinate list as read from JSON
                       width=None, height=None, # the frame; None skips the frame check
                       path=None) -> list:
-    "Record-level checks of one geometry: type, count, finite numbers, order, degeneracy, frame."
+    "Record-level checks of one geometry: `geometry.validate_geometry` (type, count, finite numbers, order), then degeneracy and frame."
     path = path or kind
-    if not isinstance(value, list): return [(path, f'expected a flat list of numbers, got {_tname(value)}')]
-    n = len(value)
-    for i,v in enumerate(value):
-        if not _is_number(v): return [(f'{path}[{i}]', f'{v!r} is a {_tname(v)}; coordinates must be numbers')]
-        if not math.isfinite(v): return [(f'{path}[{i}]', f'{v}; coordinates must be finite numbers')]
-    if kind == 'bbox_2d':
-        if n != 4: return [(path, f'{n} numbers; {_NEED[kind]}')]
-        x1,y1,x2,y2 = value
-        if x2 < x1: return [(path, f'x2={_fmt(x2)} < x1={_fmt(x1)}; write [x1, y1, x2, y2] with x1 ≤ x2')]
-        if y2 < y1: return [(path, f'y2={_fmt(y2)} < y1={_fmt(y1)}; write [x1, y1, x2, y2] with y1 ≤ y2')]
-    else:
-        need = 6 if kind == 'poly' else 4
-        if n % 2 or n < need: return [(path, f'{n} numbers; {_NEED[kind]}')]
-        pts = list(zip(value[::2], value[1::2]))
-        if kind == 'poly' and abs(_area2(pts)) < 1e-9:
-            return [(path, 'zero area (repeated or collinear points); a polygon needs 3 corners that are not on one line')]
+    try: validate_geometry({kind: value})
+    except GeometryError as e:                       # geometry names the field first: 'poly: …', 'bbox_2d[1]: …'
+        field, _, problem = str(e).partition(': ')
+        return [(path + field[len(kind):], problem) if field.startswith(kind) else (path, str(e))]
+    if kind == 'poly' and abs(polygon_area(value)) < 1e-9:
+        return [(path, 'zero area (repeated or collinear points); a polygon needs 3 corners that are not on one line')]
     if width is not None and height is not None:
         for i,(x,y) in enumerate(zip(value[::2], value[1::2])):
             if not (0 <= x <= width and 0 <= y <= height):
@@ -160,6 +145,8 @@ def _open_image(path) -> Image.Image:
         return Image.open(p)
     except ImageLoadError: raise
     except PermissionError: raise ImageLoadError(p, 'not readable (permission denied)', 'fix the file permissions') from None
+    except UnidentifiedImageError as e: raise ImageLoadError(p, f'not an image ({type(e).__name__})') from None
+    except OSError as e: raise ImageLoadError(p, f'truncated or corrupt image header (OSError: {e})', 'replace it with a complete copy of the image') from None
     except Exception as e: raise ImageLoadError(p, f'not an image ({type(e).__name__})') from None
 
 def _header(path) -> tuple:
@@ -178,8 +165,10 @@ def image_size(path) -> tuple:
 
 _SIXTEEN_BIT = ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I')
 
-def _to_rgb(im:Image.Image, background:tuple) -> Image.Image:
-    "8-bit RGB of a loaded image: 16-bit scaled, alpha flattened onto `background`."
+def to_rgb(im:Image.Image, # a loaded image of any mode
+           background:tuple=(255, 255, 255), # colour under transparent pixels
+          ) -> Image.Image:
+    "8-bit RGB of a loaded image: 16-bit scaled, alpha flattened onto `background` (an RGB image is returned as is)."
     if im.mode in _SIXTEEN_BIT: im = im.convert('I').point(lambda v: v * (1 / 257)).convert('L')
     if im.mode in ('RGBA', 'LA', 'PA', 'RGBa', 'La') or 'transparency' in im.info:
         im = Image.alpha_composite(Image.new('RGBA', im.size, tuple(background) + (255,)), im.convert('RGBA'))
@@ -193,7 +182,7 @@ def load_image(path, # an image file (JPEG, PNG, ...)
         if 0 in im.size: raise ImageLoadError(path, f'has zero size ({im.size[0]}×{im.size[1]})')
         try:
             im.load()
-            return _to_rgb(ImageOps.exif_transpose(im), background)
+            return to_rgb(ImageOps.exif_transpose(im), background)
         except Exception as e:
             raise ImageLoadError(path, f'truncated or corrupt image data ({type(e).__name__}: {e})',
                                  'replace it with a complete copy of the image') from None
@@ -371,27 +360,18 @@ def write_records(records:Iterable, # dicts to write
     "Write `records` to `path` atomically; returns how many were written."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     folder = path.parent.resolve()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     n = 0
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f:
-            for rec in records:
-                f.write(record_line(_relative_images(rec, folder) if relative else rec) + '\n'); n += 1
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp): os.unlink(tmp)
-        raise
+    with atomic_writer(path) as f:
+        for rec in records:
+            f.write(record_line(_relative_images(rec, folder) if relative else rec) + '\n'); n += 1
     return n
 
 # %% ../nbs/02_records.ipynb #c55c568c
 def canonical_polygon(flat:list) -> list:
-    "Polygon `[x1,y1,…]` in canonical order: clockwise on screen (y down), top-most then left-most vertex first."
-    pts = list(zip(flat[::2], flat[1::2]))
-    if len(pts) > 1 and pts[0] == pts[-1]: pts = pts[:-1]
-    if _area2(pts) < 0: pts = pts[::-1]
-    k = min(range(len(pts)), key=lambda i: (pts[i][1], pts[i][0]))
-    pts = pts[k:] + pts[:k]
-    return [c for p in pts for c in p]
+    "Polygon `[x1,y1,…]` in canonical order (`geometry.canonical_polygon`), a closing vertex that repeats the first dropped."
+    flat = list(flat)
+    if len(flat) > 4 and flat[:2] == flat[-2:]: flat = flat[:-2]
+    return geometry.canonical_polygon(flat)
 
 def canonical_line(flat:list) -> list:
     "Polyline `[x1,y1,…]` directed so its lexicographically smaller `(x, y)` end comes first."
@@ -451,7 +431,7 @@ def _make_object(desc, kind, flat, w, h, rep):
         if x2 <= x1 or y2 <= y1: raise ValueError(f'zero-size box {flat} (after clamping to the frame)')
     elif kind == 'poly':
         flat = canonical_polygon(flat)
-        if len(flat) < 6 or abs(_area2(list(zip(flat[::2], flat[1::2])))) < 1e-9:
+        if len(flat) < 6 or abs(polygon_area(flat)) < 1e-9:
             raise ValueError(f'degenerate polygon ({len(flat)//2} points, zero area after clamping)')
     else:
         if len(flat) < 4 or len(set(zip(flat[::2], flat[1::2]))) < 2: raise ValueError('a line needs 2 distinct points')
@@ -506,7 +486,7 @@ def coco_to_records(coco, # a COCO dict or the path of its JSON file
                     parts = [p for p in seg if isinstance(p, list) and len(p) >= 6]
                     if not parts: raise ValueError('segmentation has no polygon with ≥ 3 points')
                     if len(parts) > 1: rep.notes['largest_part'] += 1
-                    part = max(parts, key=lambda p: abs(_area2(list(zip(p[::2], p[1::2])))))
+                    part = max(parts, key=lambda p: abs(polygon_area(p)))
                     objs.append(_make_object(desc, 'poly', part, w, h, rep))
                 else:
                     if seg and (a.get('iscrowd') or isinstance(seg, dict)): rep.notes['crowd_as_box'] += 1
@@ -585,7 +565,7 @@ def import_annotations(src, # a COCO JSON file, a LabelMe JSON file or a folder 
     for name,part in split_records(recs, seed, val_frac, tiny).items():
         for r in part: check_record(r, f'{name}.jsonl', 0)
         rep.splits[name] = write_records(part, out/f'{name}.jsonl')
-    (out/'qa_report.json').write_text(json.dumps(rep.to_dict(), ensure_ascii=False, indent=1), encoding='utf-8')
+    atomic_write_json(out/'qa_report.json', rep.to_dict(), indent=1)
     return rep
 
 # %% ../nbs/02_records.ipynb #f3dbc0d8

@@ -4,22 +4,24 @@
 
 # %% ../nbs/12_stage_a.ipynb #15e1aa8c
 from __future__ import annotations
-import hashlib, json, logging, os, random, re
+import glob, hashlib, json, logging, os, random, re
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
 # %% auto #0
 __all__ = ['LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'RECORD_KEYS', 'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group',
-           'discover_groups', 'sample_groups', 'stage_a_conversation', 'sanitize_summary', 'summary_problems',
-           'stage_a_record', 'repair_jsonl', 'read_jsonl', 'append_jsonl', 'write_jsonl_atomic', 'StageAConfig',
-           'process_state', 'ImageReadError', 'StageAResult', 'run_stage_a', 'ScriptedSummaryGenerator', 'stage_a_cli']
+           'image_entries', 'discover_groups', 'sample_groups', 'stage_a_conversation', 'sanitize_summary',
+           'summary_problems', 'stage_a_record', 'StageAConfig', 'process_state', 'EmptyGroupError',
+           'empty_group_error', 'ImageReadError', 'StageAResult', 'run_stage_a', 'ScriptedSummaryGenerator',
+           'stage_a_cli']
 
 # %% ../nbs/12_stage_a.ipynb #89e0e095
 import numpy as np
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from .generate import DecodeSettings, GenerationResult, load_rgb
+from .records import ImageLoadError
 
 # %% ../nbs/12_stage_a.ipynb #9978bc86
 _log = logging.getLogger('inspect_vl.stage_a')
@@ -52,10 +54,15 @@ class Group:
     def key(self) -> str: return f'{self.group_id}::{self.label}'
 
 # %% ../nbs/12_stage_a.ipynb #dd557f06
+def image_entries(folder) -> tuple:
+    "Entries of a group folder named like images, in natural order: files, and also directories or broken links (they fail loudly later)."
+    return tuple(sorted((p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_EXTS), key=lambda p: natural_key(p.name)))
+
 def discover_groups(input_dir, # root holding one folder per mission
                     mission:str, # the mission folder to read
+                    include_empty:bool=False, # also list group folders without images (Stage-A gives each a failures row)
                    ) -> list:
-    "Every non-empty group of `mission`, in discovery order (fail folder first, then names, images natural-sorted)."
+    "The groups of `mission` in discovery order (fail folder first, then names, images natural-sorted)."
     root = Path(input_dir)/mission
     if not root.is_dir(): raise FileNotFoundError(f'{root}: mission folder not found (expected <input_dir>/<mission>/审核通过|审核不通过/<group>/)')
     for d in sorted(p for p in root.iterdir() if p.is_dir() and p.name not in LABEL_FOLDERS):
@@ -64,9 +71,11 @@ def discover_groups(input_dir, # root holding one folder per mission
     for folder_name, label in LABEL_FOLDERS.items():
         if not (root/folder_name).is_dir(): continue
         for g in sorted((p for p in (root/folder_name).iterdir() if p.is_dir()), key=lambda p: p.name):
-            ims = sorted((p for p in g.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_EXTS), key=lambda p: natural_key(p.name))
-            if not ims: _log.warning(f'{g}: no images ({", ".join(IMAGE_EXTS)}); skipped'); continue
-            groups.append(Group(len(groups), group_id_for(g, ims[0]), label, g, tuple(ims)))
+            ims = image_entries(g)
+            if not ims:
+                _log.warning(f'{g}: no images ({", ".join(IMAGE_EXTS)}); ' + ('a failures row' if include_empty else 'skipped'))
+                if not include_empty: continue
+            groups.append(Group(len(groups), group_id_for(g, ims[0]) if ims else g.name, label, g, ims))
     return groups
 
 # %% ../nbs/12_stage_a.ipynb #0fa60c1e
@@ -130,33 +139,7 @@ def stage_a_record(group:Group, mission:str, summaries:list) -> dict:
                 per_image={f'image_{i + 1}': s for i, s in enumerate(summaries)})
 
 # %% ../nbs/12_stage_a.ipynb #e3543410
-def repair_jsonl(path:Path):
-    "Cut a torn last line (left by a kill mid-write) off a JSONL file."
-    p = Path(path)
-    if not p.exists() or p.stat().st_size == 0: return
-    data = p.read_bytes()
-    if data.endswith(b'\n'): return
-    with open(p, 'r+b') as f: f.truncate(data.rfind(b'\n') + 1)
-
-def read_jsonl(path:Path) -> list:
-    "Rows of a JSONL file (after repairing a torn tail); a missing file has none."
-    p = Path(path)
-    if not p.exists(): return []
-    repair_jsonl(p)
-    return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()]
-
-def append_jsonl(path:Path, row:dict):
-    "Append one row durably."
-    with open(path, 'a', encoding='utf-8') as f:
-        f.write(json.dumps(row, ensure_ascii=False) + '\n'); f.flush(); os.fsync(f.fileno())
-
-def write_jsonl_atomic(path:Path, rows:list):
-    "Replace `path` with `rows` in one step."
-    tmp = Path(f'{path}.tmp')
-    with open(tmp, 'w', encoding='utf-8') as f:
-        for r in rows: f.write(json.dumps(r, ensure_ascii=False) + '\n')
-        f.flush(); os.fsync(f.fileno())
-    os.replace(tmp, path)
+from .io import append_jsonl, atomic_write_jsonl, read_jsonl, repair_jsonl_tail
 
 # %% ../nbs/12_stage_a.ipynb #9b84580d
 SHARDING_MODES = ('per_group', 'per_image')
@@ -246,11 +229,23 @@ def _summaries(cfg, generator, items):
     return out
 
 # %% ../nbs/12_stage_a.ipynb #38164f1c
+class EmptyGroupError(ValueError):
+    "A group folder without images: a ticket with no evidence."
+
+def empty_group_error(group) -> EmptyGroupError:
+    "The error (and failures-row text) of a group without images, naming what its folder holds."
+    names = sorted(p.name for p in Path(group.folder).iterdir()) if Path(group.folder).is_dir() else []
+    held = f'it holds only {", ".join(names[:3])}{" …" if len(names) > 3 else ""}' if names else 'it is empty'
+    return EmptyGroupError(f'{group.folder}: no image files ({", ".join(IMAGE_EXTS)}) in the group folder ({held}); '
+                           f"add the ticket's photos or remove the folder")
+
 class ImageReadError(OSError):
-    "An image of a group cannot be read; names the file."
-    def __init__(self, path, err): super().__init__(f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
+    "An image of a group cannot be read: the file, the problem and the fix (from `records.ImageLoadError`)."
+    def __init__(self, path, err):
+        super().__init__(str(err) if isinstance(err, ImageLoadError) else f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
 
 def _load_group(group):
+    if not group.images: raise empty_group_error(group)
     out = []
     for p in group.images:
         try: out.append(load_rgb(p))
@@ -285,7 +280,7 @@ def _run_per_group(cfg, generator, groups, done, state, bar):
     for g in todo:
         try: ims = _load_group(g)
         except Exception as e:
-            _log.warning(f'{g.key}: cannot read an image ({e})'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
+            _log.warning(f'{g.key}: {e}'); append_jsonl(fails, _fail_row(g, e)); stats['errors'] += 1
             bar.update(1); continue
         if cfg.verify_inputs: _verify(cfg, generator, g, ims)
         pending.append((g, ims)); n_img += len(ims)
@@ -330,6 +325,7 @@ def _merge_per_image(cfg, groups, done):
     rows, fails = [], []
     for g in groups:
         if g.key in done: continue
+        if not g.images: fails.append(_fail_row(g, empty_group_error(g))); continue
         xs, why = by.get(g.seq, []), None
         idx = [x['image_index'] for x in xs]
         if len(idx) != len(set(idx)): why = 'duplicate image rows'
@@ -357,6 +353,12 @@ class StageAResult:
     bad_format: int = 0    # summaries kept although they break the summary grammar
     sampling: dict = field(default_factory=dict)
 
+def _prepare_outputs(cfg):
+    "Before anyone appends: cut a torn last row off every file an earlier (killed) run left, and drop its temporary files."
+    out, stem = Path(cfg.output_dir), glob.escape(f'{cfg.mission}_stage_a')
+    for f in sorted(out.glob(f'{stem}*.jsonl')): repair_jsonl_tail(f)
+    for t in out.glob(f'.{stem}*.tmp'): t.unlink(missing_ok=True)
+
 def _finished(cfg):
     keys = set()
     for f in [cfg.path('.jsonl'), *Path(cfg.output_dir).glob(f'{cfg.mission}_stage_a.rank*.jsonl')]:
@@ -372,25 +374,27 @@ def _merge(cfg, groups, extra_rows=(), extra_fails=()):
         for x in read_jsonl(f): rows.setdefault(f"{x['group_id']}::{x['label']}", x)
     for x in extra_rows: rows.setdefault(f"{x['group_id']}::{x['label']}", x)
     out = sorted(rows.values(), key=lambda x: order.get(f"{x['group_id']}::{x['label']}", len(order)))
-    if out or cfg.path('.jsonl').exists(): write_jsonl_atomic(cfg.path('.jsonl'), out)
+    if out or cfg.path('.jsonl').exists(): atomic_write_jsonl(cfg.path('.jsonl'), out)
     fparts = sorted(Path(cfg.output_dir).glob(f'{cfg.mission}_stage_a.failures.rank*.jsonl'))
     fails = [x for f in [cfg.path('.failures.jsonl'), *fparts] for x in read_jsonl(f)] + list(extra_fails)
     latest = {f"{x['group_id']}::{x['label']}": x for x in fails}   # one row per group: its latest failure
     fails = sorted((x for k, x in latest.items() if k not in rows), key=lambda x: order.get(f"{x['group_id']}::{x['label']}", len(order)))
-    if fails or cfg.path('.failures.jsonl').exists(): write_jsonl_atomic(cfg.path('.failures.jsonl'), fails)
+    if fails or cfg.path('.failures.jsonl').exists(): atomic_write_jsonl(cfg.path('.failures.jsonl'), fails)
     for f in parts + fparts: f.unlink()
 
 def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand-in)
                 cfg:StageAConfig) -> StageAResult:
     "Summarise every selected group of `cfg.mission` into `<output_dir>/<mission>_stage_a.jsonl`, resumably."
     state = process_state()
-    groups = discover_groups(cfg.input_dir, cfg.mission)
+    groups = discover_groups(cfg.input_dir, cfg.mission, include_empty=True)
     groups, sampling = sample_groups(groups, cfg.pass_group_number, cfg.fail_group_number, cfg.sample_seed)
     res = StageAResult(cfg.path('.jsonl'), selected=len(groups), sampling=sampling)
     if state.is_main_process: _log.info(f'{cfg.mission}: {sampling}')
     if not groups:
         _log.warning(f'{cfg.mission}: no groups found (or the caps keep none); nothing written'); return res
     Path(cfg.output_dir).mkdir(parents=True, exist_ok=True)
+    if state.is_main_process: _prepare_outputs(cfg)
+    state.wait_for_everyone()   # repaired before anyone reads or appends
     done = _finished(cfg)
     seen = _images_seen(cfg) if cfg.sharding_mode == 'per_image' else frozenset()
     state.wait_for_everyone()   # every process has read earlier progress before anyone appends to a part file

@@ -16,11 +16,11 @@ __all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR
            'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats',
            'token_stats', 'compact_batch', 'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual',
            'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay', 'checkpoint_step', 'list_checkpoints',
-           'remove_checkpoint', 'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay',
-           'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog', 'make_accelerator',
-           'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer', 'load_checkpoint_weights',
-           'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'agreed_run_dir', 'train', 'parse_overrides',
-           'train_cli']
+           'remove_checkpoint', 'remove_debris', 'rotate_checkpoints', 'version_folders', 'run_folder',
+           'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog',
+           'make_accelerator', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer',
+           'load_checkpoint_weights', 'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'agreed_run_dir',
+           'train', 'parse_overrides', 'train_cli']
 
 # %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
@@ -28,6 +28,7 @@ import torch.nn.functional as F
 from torch import nn
 from fastcore.script import call_parse
 from .logging_utils import get_logger, setup_logging, env_flag
+from .io import append_jsonl, atomic_write_jsonl, read_jsonl
 from .config import Config, ConfigError, TrainingConfig, load_config, save_resolved, expand_dotted
 from .model import (load_model, load_processor, make_tiny_qwen3vl, apply_freeze, apply_lora, component_of,
                               trainable_report, merge_adapter, load_adapter, aligner_modules, _no_progress_bars)
@@ -387,6 +388,14 @@ def remove_checkpoint(path):
     p = Path(path); gone = p.with_name(f'.deleting-{p.name}-{os.getpid()}')
     os.replace(p, gone); shutil.rmtree(gone, ignore_errors=True)
 
+def remove_debris(run_dir) -> list:
+    "Remove what a killed run leaves in its folder: half-written `.tmp-checkpoint-*`, half-deleted `.deleting-checkpoint-*`, temporary files."
+    d = Path(run_dir)
+    if not d.is_dir(): return []
+    gone = sorted([*d.glob('.tmp-checkpoint-*'), *d.glob('.deleting-checkpoint-*'), *d.glob(f'.{LOG_NAME}.*.tmp')])
+    for p in gone: shutil.rmtree(p, ignore_errors=True) if p.is_dir() and not p.is_symlink() else p.unlink(missing_ok=True)
+    return gone
+
 def rotate_checkpoints(run_dir, limit: int, keep=()) -> list:
     "Remove the oldest checkpoints beyond `limit`, never those in `keep` (the best and the newest); returns the removed."
     if not limit: return []
@@ -466,7 +475,7 @@ def progress_fields(step: int, max_steps: int, elapsed: float, steps_this_sessio
 def read_log(path) -> list:
     "The rows of a logging.jsonl file (a run folder works too)."
     p = Path(path); p = p/LOG_NAME if p.is_dir() else p
-    return [json.loads(l) for l in p.read_text(encoding='utf-8').splitlines() if l.strip()] if p.is_file() else []
+    return read_jsonl(p) if p.is_file() else []          # a row torn by a kill is skipped (with a warning)
 
 class JsonlLog:
     "Appends rows to logging.jsonl (floats to 8 decimals), flushed at once; a no-op on processes that do not log."
@@ -474,15 +483,11 @@ class JsonlLog:
     def write(self, row: dict):
         if not self.enabled: return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, 'a', encoding='utf-8') as f:
-            f.write(json.dumps({k: _round8(v) for k, v in row.items()}, ensure_ascii=False) + '\n'); f.flush()
+        append_jsonl(self.path, {k: _round8(v) for k, v in row.items()})
     def truncate_after(self, step: int):
         "Drop rows logged after optimizer step `step` (rewritten atomically)."
         if not self.enabled or not self.path.is_file(): return
-        rows = [r for r in read_log(self.path) if r.get('step', 0) <= step]
-        tmp = self.path.with_name(f'.{self.path.name}.tmp')
-        tmp.write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows), encoding='utf-8')
-        os.replace(tmp, self.path)
+        atomic_write_jsonl(self.path, [r for r in read_log(self.path) if r.get('step', 0) <= step])
 
 # %% ../nbs/10_train.ipynb #7b93987a
 from fastcore.basics import patch
@@ -871,7 +876,7 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
         if tr.resume_from_checkpoint == 'last': _log.info(f'resume_from_checkpoint: last: no checkpoint in {self.run_dir} yet; starting at step 0')
     if self.main:
         self.run_dir.mkdir(parents=True, exist_ok=True)
-        for p in self.run_dir.glob('.tmp-checkpoint-*'): shutil.rmtree(p, ignore_errors=True)   # left by a killed save
+        for p in remove_debris(self.run_dir): _log.info(f'removed {p.name}, left by a killed run')
     acc.wait_for_everyone()
     self._t0, self._start_step = time.perf_counter(), self.state.global_step
     self._bar = tqdm(total=self.total_steps, initial=self.state.global_step, desc='train', disable=not (self.main and self.progress), dynamic_ncols=True)

@@ -16,15 +16,14 @@ from .verdicts import (Ticket, Candidate, Selection, ScriptedGenerator, to_simpl
     count_objects, sorted_experiences, text_conversation, STAGE_B_MISSION_FOCUS)
 
 # %% auto #0
-__all__ = ['log', 'DECISION_PROMPT', 'OPS_PROMPT', 'REFLECTION_FORBIDDEN', 'now_iso', 'atomic_write_text', 'atomic_write_json',
-           'append_jsonl', 'read_jsonl', 'MissionGuidanceError', 'GuidanceCorruptError', 'MissionGuidance',
-           'parse_mission_section', 'read_guidance_file', 'GuidanceOp', 'normalize_rule_text', 'apply_operations',
-           'GuidanceRepository', 'setup_run_guidance', 'restore_last_snapshot', 'hypothesis_signature',
-           'build_current_evidence_map', 'HypothesisPool', 'ExperienceRecord', 'case_priority', 'render_case',
-           'CaseBundle', 'approx_tokens', 'build_case_bundle', 'ReflectionJSONError', 'extract_json',
-           'resolve_ticket_ids', 'has_reflection_forbidden', 'looks_like_summary', 'rule_signature', 'similar_rule_key',
-           'validate_operations', 'conflicts_with_scaffold', 'validate_hypotheses', 'closure', 'drain_feedback',
-           'retry_batch_size', 'ReflectionConfig', 'Reflector']
+__all__ = ['log', 'DECISION_PROMPT', 'OPS_PROMPT', 'REFLECTION_FORBIDDEN', 'now_iso', 'MissionGuidanceError',
+           'GuidanceCorruptError', 'MissionGuidance', 'parse_mission_section', 'read_guidance_file', 'GuidanceOp',
+           'normalize_rule_text', 'apply_operations', 'GuidanceRepository', 'setup_run_guidance',
+           'restore_last_snapshot', 'hypothesis_signature', 'build_current_evidence_map', 'HypothesisPool',
+           'ExperienceRecord', 'case_priority', 'render_case', 'CaseBundle', 'approx_tokens', 'build_case_bundle',
+           'ReflectionJSONError', 'extract_json', 'resolve_ticket_ids', 'has_reflection_forbidden',
+           'looks_like_summary', 'rule_signature', 'similar_rule_key', 'validate_operations', 'conflicts_with_scaffold',
+           'validate_hypotheses', 'closure', 'drain_feedback', 'retry_batch_size', 'ReflectionConfig', 'Reflector']
 
 # %% ../../nbs/13b_stage_b_guidance.ipynb #bf8adab9
 log = logging.getLogger('inspect_vl.stage_b')
@@ -34,38 +33,7 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat()
 
 # %% ../../nbs/13b_stage_b_guidance.ipynb #9a5d507e
-def atomic_write_text(path, text:str, fsync:bool=True):
-    "Write `text` to `path` through `path.tmp` + rename; on failure the live file is unchanged and the tmp removed."
-    path = Path(path); tmp = path.with_name(path.name + '.tmp')
-    try:
-        with open(tmp, 'w', encoding='utf-8') as f:
-            f.write(text); f.flush()
-            if fsync: os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True); raise
-
-def atomic_write_json(path, obj, fsync:bool=True):
-    "Pretty JSON (indent 2, trailing newline) written atomically."
-    atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=2) + '\n', fsync=fsync)
-
-def append_jsonl(path, row:dict):
-    "Append one JSON line with a single `write` (O_APPEND): a kill never leaves half a row."
-    data = (json.dumps(row, ensure_ascii=False) + '\n').encode('utf-8')
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try: os.write(fd, data)
-    finally: os.close(fd)
-
-def read_jsonl(path) -> list:
-    "Rows of a JSONL file; a missing file is empty, a torn or invalid line is skipped with a warning."
-    path, rows = Path(path), []
-    if not path.exists(): return rows
-    with open(path, encoding='utf-8') as f:
-        for i, line in enumerate(f, 1):
-            if not line.strip(): continue
-            try: rows.append(json.loads(line))
-            except ValueError: log.warning('%s:%d: not valid JSON (torn write?); skipped', path, i)
-    return rows
+from ..io import atomic_write_text, atomic_write_json, append_jsonl, read_jsonl
 
 # %% ../../nbs/13b_stage_b_guidance.ipynb #a1f324b1
 class MissionGuidanceError(ValueError):

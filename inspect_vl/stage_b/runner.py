@@ -17,9 +17,10 @@ from ..generate import DecodeSettings, GenerationResult
 from .verdicts import (Ticket, Candidate, Selection, ingest_stage_a, rollout_conversation, rollout_system_prompt,
     rollout_user_prompt, select_verdict, is_gradient_candidate, compute_metrics, epoch_order, shard_bounds, clean_reason,
     ScriptedGenerator, SimulatedKill, keyword_policy, summaries_from_prompt, STAGE_B_MISSION_FOCUS, DOMAIN_PACKS, log)
-from .guidance import (ReflectionConfig, Reflector, ExperienceRecord, HypothesisPool, GuidanceRepository,
+from inspect_vl.stage_b.guidance import (ReflectionConfig, Reflector, ExperienceRecord, HypothesisPool, GuidanceRepository,
     MissionGuidanceError, GuidanceCorruptError, setup_run_guidance, restore_last_snapshot, read_guidance_file, parse_mission_section,
-    append_jsonl, read_jsonl, atomic_write_json, atomic_write_text, now_iso, extract_json)
+    now_iso, extract_json)
+from ..io import append_jsonl, read_jsonl, atomic_write_json, atomic_write_text
 
 # %% auto #0
 __all__ = ['ARTIFACT_JSONL', 'RUN_END_FILES', 'LEGACY_FILES', 'DEFAULT_STOP', 'WORLD_MISSION', 'WORLD_RULE', 'PARTIAL_RULE',
