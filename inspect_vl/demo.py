@@ -16,8 +16,8 @@ __all__ = ['DEMO_YAML', 'DEMO_VERSION', 'SMOKE_OVERRIDES', 'DemoConfigError', 'W
            'ReportSettings', 'DemoConfig', 'demo_config_path', 'set_dotted', 'load_demo_config', 'check_demo_config',
            'stamp_key', 'read_stamp', 'is_built', 'write_stamp', 'verdict_answer', 'demo_guidance', 'verdict_record',
            'verdict_records', 'build_world', 'demo_corpus', 'build_model', 'summary_prompts', 'fusion_mix',
-           'train_config', 'finetune', 'load_generator', 'run_stage_a_step', 'stage_b_config', 'run_stage_b_step',
-           'ticket_outcomes', 'ticket_metrics', 'summary_scores', 'parse_dense', 'predict_examples', 'plot_examples',
+           'train_config', 'finetune', 'run_stage_a_step', 'stage_b_config', 'run_stage_b_step', 'ticket_outcomes',
+           'ticket_metrics', 'summary_scores', 'parse_dense', 'predict_examples', 'plot_examples',
            'plot_ticket_metrics', 'write_report', 'report_table', 'run_demo', 'demo_cli']
 
 # %% ../nbs/15_demo.ipynb #e7d23607
@@ -411,20 +411,8 @@ def finetune(cfg:DemoConfig, out, world, model, progress:bool=True) -> Path:
     return Path(res.final_checkpoint)
 
 # %% ../nbs/15_demo.ipynb #9d2a0b7a
-def load_generator(model_cfg, # a Stage-B ModelConfig (model_name_or_path, torch_dtype, device_map, attn_implementation) or a folder
-                   batch_size:int=8, # conversations per generate call
-                  ):
-    "A `GenerationEngine` over the checkpoint folder `model_cfg` names."
-    import torch
-    from inspect_vl.model import load_model, load_processor
-    from inspect_vl.generate import GenerationEngine
-    path = model_cfg if isinstance(model_cfg, (str, Path)) else getattr(model_cfg, 'model_name_or_path', None)
-    if not path: raise ValueError('model.model_name_or_path: not set; name a local Qwen3-VL checkpoint folder')
-    cuda = torch.cuda.is_available()
-    dtype = getattr(model_cfg, 'torch_dtype', None) or ('bfloat16' if cuda else 'float32')
-    device_map = getattr(model_cfg, 'device_map', None) or (f"cuda:{os.environ.get('LOCAL_RANK', 0)}" if cuda else None)
-    model = load_model(path, dtype=dtype, device_map=device_map, attn_implementation=getattr(model_cfg, 'attn_implementation', None))
-    return GenerationEngine(model, load_processor(path), batch_size=batch_size)
+from .generate import load_generator  # the demo's Stage-B engine: the standard loader
+
 
 # %% ../nbs/15_demo.ipynb #24f067b7
 def _begin(folder, key:str):
@@ -455,7 +443,7 @@ def run_stage_a_step(cfg:DemoConfig, out, world, train_dir, engine, progress:boo
 def stage_b_config(cfg:DemoConfig, mission:str, stage_a_jsonl, guidance_path, root, model_dir) -> dict:
     "The Stage-B config (13c schema) of one mission's run."
     filled = dict(stage_a_paths=[str(stage_a_jsonl)], guidance=dict(path=str(guidance_path)), output=dict(root=str(root)),
-                  model=dict(model_name_or_path=str(model_dir), generator='inspect_vl.demo:load_generator'))
+                  model=dict(model_name_or_path=str(model_dir), generator='inspect_vl.generate:load_generator'))
     return _merge(cfg.stage_b, filled)
 
 def run_stage_b_step(cfg:DemoConfig, out, stage_a, train_dir, engine, progress:bool=True) -> dict:

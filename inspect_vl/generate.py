@@ -10,7 +10,7 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DecodeSettings', 'GenerationResult', 'Generator', 'PaddingSideError', 'check_left_padded', 'load_rgb', 'split_images',
-           'GenerationStats', 'GenerationEngine', 'clean_text']
+           'GenerationStats', 'GenerationEngine', 'clean_text', 'load_generator']
 
 # %% ../nbs/11_generate.ipynb #75b708b6
 @dataclass(frozen=True)
@@ -255,3 +255,19 @@ def generate(self:GenerationEngine, conversations:list, settings:DecodeSettings=
             for i, r in zip(idx, self._generate_batch(prepared, settings, b)): out[i] = r
             if nxt and not self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
     return out
+
+# %% ../nbs/11_generate.ipynb #834dea25
+def load_generator(model_cfg, # a config with `model_name_or_path` (and optionally torch_dtype, device_map, attn_implementation), or a folder
+                   batch_size:int=8, # conversations per generate call
+                  ) -> GenerationEngine:
+    "A `GenerationEngine` over the checkpoint folder `model_cfg` names."
+    import os, torch
+    from pathlib import Path
+    from inspect_vl.model import load_model, load_processor
+    path = model_cfg if isinstance(model_cfg, (str, Path)) else getattr(model_cfg, 'model_name_or_path', None)
+    if not path: raise ValueError('model.model_name_or_path: not set; name a local Qwen3-VL checkpoint folder')
+    cuda = torch.cuda.is_available()
+    dtype = getattr(model_cfg, 'torch_dtype', None) or ('bfloat16' if cuda else 'float32')
+    device_map = getattr(model_cfg, 'device_map', None) or (f"cuda:{os.environ.get('LOCAL_RANK', 0)}" if cuda else None)
+    model = load_model(path, dtype=dtype, device_map=device_map, attn_implementation=getattr(model_cfg, 'attn_implementation', None))
+    return GenerationEngine(model, load_processor(path), batch_size=batch_size)
