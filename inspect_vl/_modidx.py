@@ -439,6 +439,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'inspect_vl.demo.WorldSettings': ('demo.html#worldsettings', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo.WorldSettings.synth_config': ( 'demo.html#worldsettings.synth_config',
                                                                                  'inspect_vl/demo.py'),
+                                 'inspect_vl.demo.WorldSettings.train_synth_config': ( 'demo.html#worldsettings.train_synth_config',
+                                                                                       'inspect_vl/demo.py'),
                                  'inspect_vl.demo._begin': ('demo.html#_begin', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo._merge': ('demo.html#_merge', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo._pct': ('demo.html#_pct', 'inspect_vl/demo.py'),

@@ -28,7 +28,7 @@ from .prompts import (stage_a_prompts, prompt_corpus, DENSE_SYSTEM_COMPACT, DENS
 from .stage_b.verdicts import Ticket, rollout_conversation, rollout_system_prompt, STAGE_B_MISSION_FOCUS
 from .stage_b.guidance import read_jsonl, atomic_write_json, atomic_write_text
 
-# %% ../nbs/15_demo.ipynb #3fecb35e
+# %% ../nbs/15_demo.ipynb #ec118e53
 DEMO_YAML = '''\
 # The end-to-end demo on the synthetic world: `make demo` / `inspect-vl demo`.
 # Sized for 2 CPU cores in well under 15 minutes; every step is reused on a rerun.
@@ -36,12 +36,17 @@ seed: 0
 threads: 2                     # torch threads
 world:
   preset: easy                 # easy | default (03_synth's SynthConfig presets)
-  n_train: 240                 # training images (dense + summary samples)
+  n_train: 400                 # training images (dense + summary samples)
   n_val: 8                     # validation images (the report's annotated examples)
   tickets: 10                  # held-out tickets per label per mission (Stage-A + Stage-B)
   missions: [挡风板安装检查, BBU安装方式检查（正装）]
   verdict_tickets: 160         # Stage-B training tickets per mission (chat samples from truth summaries, never rendered)
-  synth: {}                    # SynthConfig fields to change on top of the preset, e.g. {max_labels: 0}
+  synth: {}                    # SynthConfig fields to change on top of the preset (training images and tickets)
+  train_synth:                 # ... and for the training images only: the rare findings that fail a ticket are shown
+    p_rusty: 0.4               #     more often (the held-out tickets keep the preset's rates)
+    p_plate: 0.5
+    p_plate_up: 0.5
+    p_unclear: 0.15
 model:
   size: tiny                   # tiny (~1.5 M params) | small (~6 M)
   vocab_size: 3072             # BPE target size (the tokenizer is trained on the world's text and every prompt)
@@ -61,7 +66,7 @@ train:                         # a training config (09_config); model.model, cus
   template: {max_length: 1024}
   tuner: {train_type: full, freeze_llm: false, freeze_vit: false, freeze_aligner: false}
   training:
-    max_steps: 600
+    max_steps: 800
     per_device_train_batch_size: 8
     gradient_accumulation_steps: 1
     learning_rate: 3.0e-3
@@ -87,7 +92,7 @@ train:                         # a training config (09_config); model.model, cus
     json_format: standard
 mix:                           # samples per epoch as a fraction of each pool (fusion targets, filled into train.custom.fusion_config)
   summary: 1.0                 # every training image once, as a summary (split evenly over the missions' Stage-A prompts)
-  dense: 0.3                   # cabinet images as dense captions (irrelevant images have no objects)
+  dense: 0.2                   # cabinet images as dense captions (irrelevant images have no objects)
   verdicts: 0.5                # Stage-B verdict chats
 stage_b:                       # a Stage-B config (13c); stage_a_paths, guidance.path, output.root and model are filled in
   seed: 0
@@ -107,7 +112,7 @@ report:
   false_pass_goal: 0.05
 '''
 
-# %% ../nbs/15_demo.ipynb #7c2a6c96
+# %% ../nbs/15_demo.ipynb #ac278fe2
 class DemoConfigError(ValueError):
     "The demo config is invalid (the message names the file, the key path and the fix)."
 
@@ -115,15 +120,18 @@ class DemoConfigError(ValueError):
 class WorldSettings:
     "`world`: the synthetic world the demo trains and tests on."
     preset: str = 'easy'
-    n_train: int = 240
+    n_train: int = 400
     n_val: int = 8
     tickets: int = 10
     missions: tuple = tuple(MISSION_RULES)
     verdict_tickets: int = 160
-    synth: dict = field(default_factory=dict)   # SynthConfig fields to change on top of the preset
+    synth: dict = field(default_factory=dict)   # SynthConfig fields to change on top of the preset (everything)
+    train_synth: dict = field(default_factory=dict)   # ... and on top of that for the training images only
 
     @property
     def synth_config(self) -> SynthConfig: return replace(EASY if self.preset == 'easy' else SynthConfig(), **self.synth)
+    @property
+    def train_synth_config(self) -> SynthConfig: return replace(self.synth_config, **self.train_synth)
 
 @dataclass(frozen=True)
 class ModelSettings:
@@ -161,7 +169,7 @@ class DemoConfig:
     report: ReportSettings = ReportSettings()
     source: str = '<default>'
 
-# %% ../nbs/15_demo.ipynb #b6a3167d
+# %% ../nbs/15_demo.ipynb #e20df976
 def demo_config_path() -> Path:
     "The packaged `configs/demo.yaml` (a cached copy if the package's file is missing or differs from `DEMO_YAML`)."
     import inspect_vl
@@ -212,8 +220,9 @@ def load_demo_config(path=None, # a demo YAML (default: the packaged one)
     if world.preset not in ('easy', 'default'): raise DemoConfigError(f"{src}: world.preset: {world.preset!r}; use easy or default")
     for m in world.missions:
         if m not in MISSION_RULES: raise DemoConfigError(f"{src}: world.missions: {m!r} has no synthetic rules; known: {', '.join(MISSION_RULES)}")
-    bad = [k for k in world.synth if k not in SynthConfig.__dataclass_fields__]
-    if bad: raise DemoConfigError(f"{src}: world.synth.{bad[0]}: not a SynthConfig field; known: {', '.join(SynthConfig.__dataclass_fields__)}")
+    for sec in ('synth', 'train_synth'):
+        bad = [k for k in getattr(world, sec) if k not in SynthConfig.__dataclass_fields__]
+        if bad: raise DemoConfigError(f"{src}: world.{sec}.{bad[0]}: not a SynthConfig field; known: {', '.join(SynthConfig.__dataclass_fields__)}")
     for k in ('n_train', 'tickets', 'verdict_tickets'):
         if getattr(world, k) < 1: raise DemoConfigError(f'{src}: world.{k}: must be >= 1, got {getattr(world, k)}')
     cfg = DemoConfig(seed=int(data.get('seed', 0)), threads=int(data.get('threads', 2)), world=world,
@@ -300,7 +309,7 @@ def verdict_records(missions, # missions to make tickets for
             if progress is not None: progress.update(1)
     return out
 
-# %% ../nbs/15_demo.ipynb #dff816e0
+# %% ../nbs/15_demo.ipynb #4d4d3147
 def _tqdm(**kw):
     from tqdm.auto import tqdm
     return tqdm(**kw)
@@ -323,7 +332,7 @@ def build_world(cfg:DemoConfig, out, progress:bool=True) -> Path:
     shutil.rmtree(folder, ignore_errors=True); folder.mkdir(parents=True)
     syn, nm = w.synth_config, len(w.missions)
     with _tqdm(total=w.n_train + w.n_val + nm * (1 + w.verdict_tickets), desc='1/5 world', unit='item', disable=not progress) as bar:
-        train = _render_split(folder, 'train', w.n_train, cfg.seed, syn, bar)
+        train = _render_split(folder, 'train', w.n_train, cfg.seed, w.train_synth_config, bar)
         _render_split(folder, 'val', w.n_val, cfg.seed, syn, bar)
         for m in w.missions: make_tickets(folder/'tickets', m, w.tickets, w.tickets, cfg.seed, syn); bar.update(1)
         verdicts = verdict_records(w.missions, w.verdict_tickets, cfg.seed + 1, syn, progress=bar)
@@ -501,26 +510,36 @@ def summary_scores(stage_a, world, missions) -> dict:
             for k, v in r['per_image'].items(): ok += v.strip() == t.get(k, '').strip(); n += 1
     return dict(summary_exact=ok / n if n else 0.0, n_images=n)
 
-# %% ../nbs/15_demo.ipynb #b63ffbd6
+# %% ../nbs/15_demo.ipynb #695d2e20
 def parse_dense(text:str, width:int, height:int) -> list:
-    "Contract objects (pixel coordinates) from a dense answer in norm1000; [] if it is not valid JSON."
-    try: d = json.loads(text)
-    except ValueError: return []
+    "Contract objects (pixel coordinates) from a dense answer in norm1000; each well-formed `object_N` is kept even when the JSON around it is broken."
+    import re
+    try: d = json.loads(text); objs = list(d.values()) if isinstance(d, dict) else []
+    except ValueError:
+        objs = []
+        for m in re.finditer(r'"object_\d+":\s*(\{[^{}]*\})', text or ''):
+            try: objs.append(json.loads(m.group(1)))
+            except ValueError: pass
     out = []
-    for o in (d.values() if isinstance(d, dict) else []):
+    for o in objs:
         if not isinstance(o, dict) or not isinstance(o.get('desc'), str): continue
         for k in ('bbox_2d', 'poly', 'line'):
             v = o.get(k)
             if not isinstance(v, list): continue
             flat = [c for p in v for c in (p if isinstance(p, list) else [p])]
             if len(flat) < 4 or len(flat) % 2 or not all(isinstance(c, (int, float)) for c in flat): continue
-            out.append({'desc': o['desc'], k: [round(c * (width if i % 2 == 0 else height) / 1000) for i, c in enumerate(flat)]})
+            px = [min(max(round(c * (width if i % 2 == 0 else height) / 1000), 0), (width if i % 2 == 0 else height) - 1) for i, c in enumerate(flat)]
+            if k == 'bbox_2d':
+                if len(px) != 4: continue
+                px = [min(px[0], px[2]), min(px[1], px[3]), max(px[0], px[2]), max(px[1], px[3])]
+            elif k == 'poly' and len(px) < 6: continue
+            out.append({'desc': o['desc'], k: px})
             break
     return out
 
-# %% ../nbs/15_demo.ipynb #7c7494ff
+# %% ../nbs/15_demo.ipynb #72de5df9
 def predict_examples(engine, cfg:DemoConfig, world, n:int) -> list:
-    "Dense and summary predictions for the first `n` validation images: dicts with record, objects, summary."
+    "Dense and summary predictions for the first `n` validation images: dicts with record, dense_text, summary."
     from inspect_vl.generate import DecodeSettings
     recs = list(read_records(Path(world)/'val.jsonl'))[:n]
     ss, su = summary_prompts(cfg, cfg.world.missions[0])
@@ -530,7 +549,7 @@ def predict_examples(engine, cfg:DemoConfig, world, n:int) -> list:
             for r in recs]
     d = engine.generate(dense, DecodeSettings(max_new_tokens=400))
     s = engine.generate(summ, DecodeSettings(max_new_tokens=160))
-    return [dict(record=r, objects=parse_dense(a.text, r['width'], r['height']), dense_text=a.text, summary=b.text) for r, a, b in zip(recs, d, s)]
+    return [dict(record=r, dense_text=a.text, summary=b.text) for r, a, b in zip(recs, d, s)]
 
 def plot_examples(examples:list):
     "Truth (left) and prediction (right) for each example, objects outlined, short English tags as titles."
@@ -538,12 +557,13 @@ def plot_examples(examples:list):
     from PIL import Image
     from collections import Counter
     fig, axs = plt.subplots(len(examples), 2, figsize=(7.5, 2.9 * len(examples)), squeeze=False)
-    tags = lambda objs: ' '.join(f'{k}×{v}' for k, v in sorted(Counter(short_tag(o['desc']) for o in objs).items())) or 'irrelevant'
+    tags = lambda objs: ' '.join(f'{k}×{v}' for k, v in sorted(Counter(short_tag(o['desc']) for o in objs).items()))
     for row, ex in zip(axs, examples):
         im = Image.open(ex['record']['images'][0]).convert('RGB')
-        for ax, objs, who in ((row[0], ex['record']['objects'], 'truth'), (row[1], ex['objects'], 'predicted')):
+        pred = parse_dense(ex['dense_text'], ex['record']['width'], ex['record']['height'])
+        for ax, objs, who in ((row[0], ex['record']['objects'], 'truth'), (row[1], pred, 'predicted')):
             ax.imshow(draw_annotations(im, objs)); ax.axis('off')
-            t = f'{who}: {tags(objs)}'
+            t = f"{who}: {tags(objs) or ('irrelevant' if who == 'truth' else 'no objects')}"
             ax.set_title('\n'.join(t[i:i + 48] for i in range(0, len(t), 48)), fontsize=7)
     fig.tight_layout()
     return fig
