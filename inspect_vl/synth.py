@@ -92,7 +92,7 @@ class SynthConfig:
     p_partial: float = 0.06      # a single BBU cut by the frame (只显示部分)
     p_plate: float = 0.6         # the plate is there when two Huawei BBUs need it
     p_plate_up: float = 0.8      # the plate's arrow points up (installed correctly)
-    p_rusty: float = 0.2         # one screw of the cabinet is rusty
+    p_rusty: float = 0.2         # the cabinet's mounting screws are rusty
     max_labels: int = 2
     max_fibres: int = 2
     p_rotate: float = 0.3        # the photo is slightly rotated
@@ -106,8 +106,9 @@ EASY = SynthConfig(p_unclear=0.05, p_partial=0.0, p_rotate=0.0, max_blur=0.3, ma
 # %% ../nbs/03_synth.ipynb #cb98c902
 # palette (RGB): the object colours differ clearly from walls, cabinet and from each other
 COLORS = dict(frame=(45, 47, 52), interior=(112, 114, 120), huawei=(32, 32, 38), huawei_stripe=(215, 40, 40),
-              ericsson=(205, 208, 214), ericsson_stripe=(40, 90, 215), unclear=(160, 150, 140),
-              plate=(240, 140, 20), arrow=(255, 255, 255), screw_ok=(232, 232, 238), screw_bad=(150, 72, 22),
+              ericsson=(205, 208, 214), ericsson_stripe=(40, 90, 215), unclear=(188, 160, 104),
+              plate=(240, 140, 20), plate_back=(60, 160, 70), arrow=(255, 255, 255), screw_ok=(232, 232, 238),
+              screw_bad=(110, 40, 20), rust=(110, 40, 20),
               label=(246, 226, 48), text=(10, 10, 10), smudge=(150, 140, 90),
               fibre_protected=(22, 22, 22), fibre_bare=(40, 205, 225), paper=(245, 244, 238), ink=(60, 60, 70),
               blueprint=(40, 80, 200))
@@ -182,7 +183,6 @@ def plan_cabinet(rng:np.random.Generator, cfg:SynthConfig=SynthConfig(), **force
     by = [int(rng.integers(26, 44))]
     if n_bbu == 2: by.append(by[0] + bh + gap)
     bx1, bx2 = x0 + 4, x0 + cw - 4
-    rusty_at = (int(rng.integers(n_bbu)), int(rng.integers(2))) if rusty else None
     bottom = by[-1] + bh
     if partial: n_labels, n_fibres = min(n_labels, 1), min(n_fibres, 1)
     vis1, vis2 = max(x0 + 8, 0), min(x0 + cw - 8, W)   # the visible part of the cabinet's inside
@@ -214,14 +214,17 @@ def plan_cabinet(rng:np.random.Generator, cfg:SynthConfig=SynthConfig(), **force
         if brand != UNCLEAR: poly(_rect(bx1+18, y+5, bx1+42, y+bh-5), COLORS[body + '_stripe'], o)
         for j, sx in enumerate((bx1 + 7, bx2 - 7)):
             if not 6 <= _tx(M, [(sx, y)])[0][0] <= W - 7: continue  # the ear is out of frame
-            bad = rusty_at == (i, j)
+            bad = rusty   # rust is the cabinet's: every mounting screw in it is rusty
             so = add_obj(SCREW_BAD if bad else SCREW_OK, 'bbox_2d', _rect(sx-5, y+bh/2-5, sx+5, y+bh/2+5))
+            if bad:   # rust covers the ear and runs off below the BBU: close to a thousand pixels, not a dot
+                poly(_rect(sx-11, y+1, sx+11, y+bh-1), COLORS['rust'])
+                poly(_rect(sx-6, y+bh-1, sx+6, y+bh+22), COLORS['rust'])
             prims.append(dict(t='circle', c=_tx(M, [(sx, y+bh/2)])[0], r=5, fill=COLORS['screw_bad' if bad else 'screw_ok'], obj=so))
             if not bad: prims.append(dict(t='line', pts=_tx(M, [(sx-3, y+bh/2), (sx+3, y+bh/2)]), width=1, fill=(90, 90, 95), obj=so))
     if plate:
         py1, py2 = by[0] + bh + 2, by[1] - 2
         o = add_obj(plate_desc(plate_up), 'poly', _rect(bx1+8, py1, bx2-8, py2))
-        poly(_rect(bx1+8, py1, bx2-8, py2), COLORS['plate'], o)
+        poly(_rect(bx1+8, py1, bx2-8, py2), COLORS['plate' if plate_up else 'plate_back'], o)  # turned round: its back shows
         cx, cy = (bx1 + bx2)/2, (py1 + py2)/2
         tri = [(cx, cy-8), (cx+9, cy+8), (cx-9, cy+8)] if plate_up else [(cx, cy+8), (cx+9, cy-8), (cx-9, cy-8)]
         poly(tri, COLORS['arrow'], o)
@@ -362,7 +365,7 @@ def object_color(desc:str) -> tuple:
     if desc.startswith('BBU设备/华为'): return COLORS['huawei']
     if desc.startswith('BBU设备/爱立信'): return COLORS['ericsson']
     if desc.startswith('BBU设备/'): return COLORS['unclear']
-    if desc.startswith('挡风板'): return COLORS['plate']
+    if desc.startswith('挡风板'): return COLORS['plate' if '正确' in desc else 'plate_back']
     if desc == SCREW_OK: return COLORS['screw_ok']
     if desc == SCREW_BAD: return COLORS['screw_bad']
     if desc.startswith('标签'): return COLORS['label']
