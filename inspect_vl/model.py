@@ -13,9 +13,10 @@ from pathlib import Path
 __all__ = ['SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'TINY_SIZES', 'DEFAULT_MIN_PIXELS', 'DEFAULT_MAX_PIXELS', 'RECIPE_FILE',
            'QWEN3VL_MODEL_TYPES', 'COMPONENTS', 'TinyQwen3VLProcessor', 'builtin_corpus', 'train_tokenizer',
            'mrope_section', 'tiny_config', 'make_tiny_qwen3vl', 'ModelLoadError', 'check_checkpoint', 'load_model',
-           'pixel_budget', 'load_processor', 'component_of', 'TrainableReport', 'trainable_report', 'apply_freeze',
-           'labels_for', 'changed_components', 'lora_target_modules', 'aligner_modules', 'apply_lora',
-           'enable_gradient_checkpointing', 'load_adapter', 'merge_adapter', 'tiny_model_cli']
+           'linear_patch_embed', 'pixel_budget', 'load_processor', 'component_of', 'TrainableReport',
+           'trainable_report', 'apply_freeze', 'labels_for', 'changed_components', 'lora_target_modules',
+           'aligner_modules', 'apply_lora', 'enable_gradient_checkpointing', 'load_adapter', 'merge_adapter',
+           'tiny_model_cli']
 
 # %% ../nbs/08_model.ipynb #6a953101
 import torch
@@ -263,7 +264,22 @@ def load_model(path, # local Qwen3-VL checkpoint folder (real or tiny)
     kw = dict(dtype=_dtype(dtype), local_files_only=True, **kwargs)
     if device_map is not None: kw['device_map'] = device_map
     if attn_implementation is not None: kw['attn_implementation'] = attn_implementation
-    return AutoModelForImageTextToText.from_pretrained(str(p), **kw).eval()
+    return linear_patch_embed(AutoModelForImageTextToText.from_pretrained(str(p), **kw).eval())
+
+# %% ../nbs/08_model.ipynb #b3f2d4e6
+def _linear_patch_forward(self, hidden_states):
+    w = self.proj.weight                       # (embed_dim, C, T, P, P): one output per whole patch
+    x = hidden_states.reshape(-1, w[0].numel()).to(w.dtype)
+    return torch.nn.functional.linear(x, w.reshape(w.shape[0], -1), self.proj.bias)
+
+def linear_patch_embed(model):
+    "Compute the Qwen3-VL patch embedding of `model` as one `F.linear` (the `Conv3d` it replaces, without conv overhead)."
+    import types
+    for m in model.modules():
+        proj = getattr(m, 'proj', None)
+        if type(m).__name__.endswith('VisionPatchEmbed') and type(proj) is torch.nn.Conv3d and tuple(proj.kernel_size) == tuple(proj.stride):
+            m.forward = types.MethodType(_linear_patch_forward, m)
+    return model
 
 # %% ../nbs/08_model.ipynb #27201396
 def pixel_budget(processor) -> tuple:
