@@ -66,7 +66,7 @@ train:                         # a training config (09_config); model.model, cus
   template: {max_length: 1024}
   tuner: {train_type: full, freeze_llm: false, freeze_vit: false, freeze_aligner: false}
   training:
-    max_steps: 2000
+    max_steps: 3000
     per_device_train_batch_size: 8
     gradient_accumulation_steps: 1
     learning_rate: 1.0e-3        # 3e-3 left the small findings unlearned (rust, the plate turned round)
