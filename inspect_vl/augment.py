@@ -880,9 +880,8 @@ class PatchBank:
         d = self.root / kind; d.mkdir(parents=True, exist_ok=True)
         final = d / f'{hashlib.sha1(data).hexdigest()[:24]}.npz'
         if final.exists(): return final
-        tmp = d / f'.{final.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp'
-        with open(tmp, 'wb') as f: f.write(data)
-        os.replace(tmp, final)
+        from inspect_vl.io import atomic_writer   # a temp file beside it, then os.replace; no fsync (the bank is a cache)
+        with atomic_writer(final, fsync=False, mode='wb') as f: f.write(data)
         return final
 
     def load(self, kind: str, name: str) -> Patch | None:

@@ -145,7 +145,7 @@ class ModelSettings:
 class MixSettings:
     "`mix`: per-epoch share of each sample pool (fusion target ratios)."
     summary: float = 1.0
-    dense: float = 0.3
+    dense: float = 0.2
     verdicts: float = 0.5
 
 @dataclass(frozen=True)
