@@ -444,7 +444,6 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                  'inspect_vl.demo._begin': ('demo.html#_begin', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo._merge': ('demo.html#_merge', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo._pct': ('demo.html#_pct', 'inspect_vl/demo.py'),
-                                 'inspect_vl.demo._render_split': ('demo.html#_render_split', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo._section': ('demo.html#_section', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo._stage_a_cfg': ('demo.html#_stage_a_cfg', 'inspect_vl/demo.py'),
                                  'inspect_vl.demo._tqdm': ('demo.html#_tqdm', 'inspect_vl/demo.py'),

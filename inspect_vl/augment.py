@@ -13,6 +13,7 @@ from PIL import Image
 from .geometry import (GEOMETRY_KEYS, TransformStats, apply_affine, clip_polyline, compose, coverage, geometry_kind, geometry_points,
                                  hflip, invert_affine, is_axis_aligned, is_identity, rotate_center, scale, shear, transform_geometries,
                                  translate, vflip)
+from .io import atomic_writer
 
 # %% auto #0
 __all__ = ['OPS', 'AugmentationError', 'mix_seed', 'sample_seed', 'make_sample_id', 'Param', 'register_op', 'Op', 'AffineOp',
@@ -880,8 +881,7 @@ class PatchBank:
         d = self.root / kind; d.mkdir(parents=True, exist_ok=True)
         final = d / f'{hashlib.sha1(data).hexdigest()[:24]}.npz'
         if final.exists(): return final
-        from inspect_vl.io import atomic_writer   # a temp file beside it, then os.replace; no fsync (the bank is a cache)
-        with atomic_writer(final, fsync=False, mode='wb') as f: f.write(data)
+        with atomic_writer(final, fsync=False, mode='wb') as f: f.write(data)   # no fsync: the bank is a cache
         return final
 
     def load(self, kind: str, name: str) -> Patch | None:

@@ -21,12 +21,12 @@ __all__ = ['DEMO_YAML', 'DEMO_VERSION', 'SMOKE_OVERRIDES', 'DemoConfigError', 'W
            'plot_ticket_metrics', 'write_report', 'report_table', 'run_demo', 'demo_cli']
 
 # %% ../nbs/15_demo.ipynb #e7d23607
-from .synth import (EASY, SynthConfig, MISSION_RULES, FAIL_REASONS, plan_scene, render_scene, save_image, scene_record,
-                              make_tickets, plan_ticket, group_id, text_corpus, parse_summary, draw_annotations, short_tag)
+from .synth import (EASY, SynthConfig, MISSION_RULES, FAIL_REASONS, make_dataset, make_tickets, plan_ticket, text_corpus,
+                              draw_annotations, short_tag)
 from .records import write_records, read_records
 from .prompts import (stage_a_prompts, prompt_corpus, DENSE_SYSTEM_COMPACT, DENSE_USER_COMPACT)
 from .stage_b.verdicts import Ticket, rollout_conversation, rollout_system_prompt, STAGE_B_MISSION_FOCUS
-from .stage_b.guidance import read_jsonl, atomic_write_json, atomic_write_text
+from .io import read_jsonl, atomic_write_json, atomic_write_text
 
 # %% ../nbs/15_demo.ipynb #ec118e53
 DEMO_YAML = '''\
@@ -314,16 +314,6 @@ def _tqdm(**kw):
     from tqdm.auto import tqdm
     return tqdm(**kw)
 
-def _render_split(folder, split, n, seed, syn, bar):
-    recs = []
-    for i in range(n):
-        sc = plan_scene(seed, i, syn, stream=split)
-        name = f'images/{split}_{i:05d}.png'
-        save_image(render_scene(sc), Path(folder)/name)
-        recs.append(scene_record(sc, name, seed=seed, index=i)); bar.update(1)
-    write_records(recs, Path(folder)/f'{split}.jsonl')
-    return recs
-
 def build_world(cfg:DemoConfig, out, progress:bool=True) -> Path:
     "Step 1: render the training and validation images, the held-out tickets and the Stage-B verdict records."
     w, folder, t0 = cfg.world, Path(out)/'world', time.perf_counter()
@@ -332,12 +322,12 @@ def build_world(cfg:DemoConfig, out, progress:bool=True) -> Path:
     shutil.rmtree(folder, ignore_errors=True); folder.mkdir(parents=True)
     syn, nm = w.synth_config, len(w.missions)
     with _tqdm(total=w.n_train + w.n_val + nm * (1 + w.verdict_tickets), desc='1/5 world', unit='item', disable=not progress) as bar:
-        train = _render_split(folder, 'train', w.n_train, cfg.seed, w.train_synth_config, bar)
-        _render_split(folder, 'val', w.n_val, cfg.seed, syn, bar)
+        train = make_dataset(folder, w.n_train, cfg.seed, 'train', w.train_synth_config, progress=bar.update)
+        make_dataset(folder, w.n_val, cfg.seed, 'val', syn, progress=bar.update)
         for m in w.missions: make_tickets(folder/'tickets', m, w.tickets, w.tickets, cfg.seed, syn); bar.update(1)
         verdicts = verdict_records(w.missions, w.verdict_tickets, cfg.seed + 1, syn, progress=bar)
     write_records(verdicts, folder/'verdicts.jsonl')
-    write_records([r for r in train if r['objects']], folder/'cabinets.jsonl')
+    write_records([r for r in read_jsonl(train) if r['objects']], folder/'cabinets.jsonl')
     write_stamp(folder, key, time.perf_counter() - t0, images=w.n_train + w.n_val, verdict_records=len(verdicts),
                 tickets={m: 2 * w.tickets for m in w.missions})
     return folder

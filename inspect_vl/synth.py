@@ -347,7 +347,9 @@ def scene_record(scene:Scene, image:str, **meta) -> dict:
 
 def make_dataset(out_dir, # folder for `<split>.jsonl` and `images/`
                  n:int,   # number of images
-                 seed:int=0, split:str='train', cfg:SynthConfig=SynthConfig(), ext:str='png') -> Path:
+                 seed:int=0, split:str='train', cfg:SynthConfig=SynthConfig(), ext:str='png',
+                 progress=None, # called with 1 after each image (e.g. a tqdm bar's `update`)
+                ) -> Path:
     "Render `n` scenes of stream `split` and write `<out_dir>/<split>.jsonl`; returns its path."
     out = Path(out_dir)
     recs = []
@@ -356,6 +358,7 @@ def make_dataset(out_dir, # folder for `<split>.jsonl` and `images/`
         name = f'images/{split}_{i:05d}.{ext}'
         save_image(render_scene(sc), out/name)
         recs.append(scene_record(sc, name, seed=seed, index=i))
+        if progress is not None: progress(1)
     write_records(recs, out/f'{split}.jsonl')
     return out/f'{split}.jsonl'
 
