@@ -13,10 +13,10 @@ from pathlib import Path
 __all__ = ['SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'TINY_SIZES', 'DEFAULT_MIN_PIXELS', 'DEFAULT_MAX_PIXELS', 'RECIPE_FILE',
            'QWEN3VL_MODEL_TYPES', 'COMPONENTS', 'TinyQwen3VLProcessor', 'builtin_corpus', 'train_tokenizer',
            'mrope_section', 'tiny_config', 'make_tiny_qwen3vl', 'ModelLoadError', 'check_checkpoint', 'load_model',
-           'linear_patch_embed', 'pixel_budget', 'load_processor', 'component_of', 'TrainableReport',
-           'trainable_report', 'apply_freeze', 'labels_for', 'changed_components', 'lora_target_modules',
-           'aligner_modules', 'apply_lora', 'enable_gradient_checkpointing', 'load_adapter', 'merge_adapter',
-           'tiny_model_cli']
+           'linear_patch_embed', 'FastQwen2VLImageProcessor', 'fast_image_processor', 'pixel_budget', 'load_processor',
+           'component_of', 'TrainableReport', 'trainable_report', 'apply_freeze', 'labels_for', 'changed_components',
+           'lora_target_modules', 'aligner_modules', 'apply_lora', 'enable_gradient_checkpointing', 'load_adapter',
+           'merge_adapter', 'tiny_model_cli']
 
 # %% ../nbs/08_model.ipynb #6a953101
 import torch
@@ -281,6 +281,84 @@ def linear_patch_embed(model):
             m.forward = types.MethodType(_linear_patch_forward, m)
     return model
 
+# %% ../nbs/08_model.ipynb #5d66760d
+import cv2
+import numpy as np
+from transformers.image_processing_utils import BatchFeature
+from transformers.image_utils import PILImageResampling
+from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import smart_resize
+
+_VALUE_TABLES = {}
+
+def _key(v): return tuple(v) if isinstance(v, (list, tuple)) else v
+
+def _fill_patches(dst:np.ndarray, # (gh*gw, 3*T*p*p) float32 slice of the call's output
+                  image:Image.Image, # 8-bit RGB, already gh*p x gw*p pixels
+                  gh:int, gw:int, p:int, m:int, T:int, # patch grid, patch size, merge size, temporal patch size
+                  tables:np.ndarray): # (3, 1, 256) float32 value tables
+    "Write `image` into `dst` in Qwen2-VL's patch order: merge blocks row-major, then (channel, time, row, column) per patch."
+    a = np.asarray(image)
+    planes = a.reshape(gh // m, m, p, gw // m, m, p, 3).transpose(6, 0, 3, 1, 4, 2, 5)   # channel, block row/col, merge row/col, patch row/col
+    planes = np.ascontiguousarray(planes).reshape(3, gh * gw, p * p)                    # 8-bit: a third of a float copy
+    out = dst.reshape(gh * gw, 3, T, p * p)
+    for c in range(3):
+        v = cv2.LUT(planes[c], tables[c])        # float32 (gh*gw, p*p)
+        for t in range(T): out[:, c, t] = v      # an image is T identical frames
+
+# %% ../nbs/08_model.ipynb #e798b23e
+class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
+    "The PIL backend's Qwen2-VL / Qwen3-VL image processor, bit-identical output, with a fast path for 8-bit RGB PIL images."
+    def process_image(self, image, *args, **kwargs):
+        if isinstance(image, Image.Image) and image.mode == 'RGB': return image   # stays PIL: resized and read once in `_preprocess`
+        return super().process_image(image, *args, **kwargs)
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        d['image_processor_type'] = 'Qwen2VLImageProcessor'   # a saved folder stays loadable by plain transformers
+        return d
+
+    def value_tables(self, do_rescale, rescale_factor, do_normalize, image_mean, image_std) -> np.ndarray:
+        "(3, 1, 256) float32: the backend's rescale and normalize applied to every 8-bit value of each channel."
+        key = (do_rescale, rescale_factor, do_normalize, _key(image_mean), _key(image_std))
+        if key not in _VALUE_TABLES:
+            x = np.broadcast_to(np.arange(256, dtype=np.uint8), (3, 1, 256)).copy()   # a channel-first "image" of all values
+            if do_rescale: x = self.rescale(x, rescale_factor)
+            if do_normalize: x = self.normalize(x, image_mean, image_std)
+            _VALUE_TABLES[key] = np.ascontiguousarray(np.asarray(x, dtype=np.float32))
+        return _VALUE_TABLES[key]
+
+    def _preprocess(self, images, do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean, image_std,
+                    patch_size, temporal_patch_size, merge_size, return_tensors, **kwargs):
+        p, m, T = patch_size, merge_size, temporal_patch_size
+        fast = do_resize and isinstance(resample, (int, PILImageResampling))
+        parts = []   # (PIL image to patchify, or the backend's patches; grid h; grid w)
+        for im in images:
+            if fast and isinstance(im, Image.Image):
+                h, w = smart_resize(im.height, im.width, factor=p * m, min_pixels=size.shortest_edge, max_pixels=size.longest_edge)
+                if (w, h) != im.size: im = im.resize((w, h), resample=resample)
+                parts.append((im, h // p, w // p))
+                continue
+            if isinstance(im, Image.Image): im = np.moveaxis(np.asarray(im), -1, 0)   # what the backend's process_image gives
+            out = super()._preprocess([im], do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean,
+                                      image_std, patch_size, temporal_patch_size, merge_size, None, **kwargs)
+            parts.append((out['pixel_values'], int(out['image_grid_thw'][0][1]), int(out['image_grid_thw'][0][2])))
+        width = max([x.shape[1] for x, _, _ in parts if isinstance(x, np.ndarray)], default=3 * T * p * p)
+        pixel_values = np.empty((sum(gh * gw for _, gh, gw in parts), width), np.float32)
+        tables, start = self.value_tables(do_rescale, rescale_factor, do_normalize, image_mean, image_std), 0
+        for x, gh, gw in parts:
+            dst = pixel_values[start:start + gh * gw]; start += gh * gw
+            if isinstance(x, np.ndarray): dst[...] = x
+            else: _fill_patches(dst, x, gh, gw, p, m, T, tables)
+        grids = np.array([[1, gh, gw] for _, gh, gw in parts], dtype=np.int64).reshape(-1, 3)
+        return BatchFeature(data={'pixel_values': pixel_values, 'image_grid_thw': grids}, tensor_type=return_tensors)
+
+def fast_image_processor(image_processor) -> FastQwen2VLImageProcessor:
+    "`image_processor` (a PIL-backend Qwen2-VL image processor) with the same settings and the fast path."
+    if isinstance(image_processor, FastQwen2VLImageProcessor): return image_processor
+    if not isinstance(image_processor, Qwen2VLImageProcessorPil):
+        raise TypeError(f'expected a Qwen2VLImageProcessorPil, got {type(image_processor).__name__}')
+    return FastQwen2VLImageProcessor.from_dict(image_processor.to_dict())
+
 # %% ../nbs/08_model.ipynb #27201396
 def pixel_budget(processor) -> tuple:
     "The `(min_pixels, max_pixels)` area budget the processor's image processor applies."
@@ -294,6 +372,7 @@ def _grid_pixels(processor, w, h):
 def load_processor(path, # local checkpoint folder (real or tiny)
                    min_pixels:int=None, # smallest image area after resize; None keeps the folder's
                    max_pixels:int=None, # largest image area after resize; None keeps the folder's
+                   fast_images:bool=True, # the bit-identical fast image path (`FastQwen2VLImageProcessor`)
                   ) -> TinyQwen3VLProcessor:
     "Load the image-only Qwen3-VL processor from a local folder, offline, with a verified pixel budget."
     p = check_checkpoint(path, weights=False)
@@ -301,6 +380,7 @@ def load_processor(path, # local checkpoint folder (real or tiny)
     except (OSError, ValueError) as e: raise ModelLoadError(f'{p}: cannot load the processor ({e}); the folder needs tokenizer '
                                                             f'files and preprocessor_config.json or processor_config.json.') from e
     if proc.chat_template is None: raise ModelLoadError(f'{p}: no chat template (chat_template.jinja / chat_template.json missing).')
+    if fast_images: proc.image_processor = fast_image_processor(proc.image_processor)
     lo, hi = pixel_budget(proc)
     lo, hi = (lo if min_pixels is None else int(min_pixels)), (hi if max_pixels is None else int(max_pixels))
     unit = (proc.image_processor.patch_size * proc.image_processor.merge_size) ** 2
