@@ -193,6 +193,16 @@ def _prepare(self:GenerationEngine, conversations):
     return batch, n_images, time.perf_counter() - t0
 
 @patch
+def _fitted(self:GenerationEngine, conversations:list) -> list:
+    "`conversations` with their images loaded and resized to the pixel budget as the processor resizes them (it then resizes nothing)."
+    fit = getattr(self.processor.image_processor, 'fit', None)   # `FastQwen2VLImageProcessor.fit`; the plain backend has none
+    if fit is None: return conversations
+    lo, hi = self.pixel_budget
+    one = lambda it: {'type': 'image', 'image': fit(load_rgb(it.get('image', it.get('path', it.get('url')))), lo, hi)}
+    return [[{**m, 'content': [one(it) if _is_image_item(it) else it for it in m['content']]} if isinstance(m.get('content'), list) else m
+             for m in conv] for conv in conversations]
+
+@patch
 def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
     st, sync = self.stats, (torch.cuda.synchronize if self.model.device.type == 'cuda' else (lambda: None))
     batch, n_images, busy = prepared
@@ -247,9 +257,15 @@ def generate(self:GenerationEngine, conversations:list, settings:DecodeSettings=
     if not chunks: return out
     take = lambda b: [conversations[i] for i in chunks[b]]
     with ThreadPoolExecutor(1, thread_name_prefix='preprocess') as pool:
-        fut = pool.submit(self._prepare, take(0))
+        t0, first = time.perf_counter(), take(0)
+        if self.prefetch and len(first) > 1:   # nothing to overlap with yet: load and resize the first batch's images on both threads
+            h = len(first) // 2
+            theirs = pool.submit(self._fitted, first[:h]); mine = self._fitted(first[h:])
+            first = theirs.result() + mine
+        fut = pool.submit(self._prepare, first)
         for b, idx in enumerate(chunks):
-            t0 = time.perf_counter(); prepared = fut.result(); self.stats.preprocess_s += time.perf_counter() - t0
+            if b: t0 = time.perf_counter()
+            prepared = fut.result(); self.stats.preprocess_s += time.perf_counter() - t0
             nxt = b + 1 < len(chunks)
             if nxt and self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
             for i, r in zip(idx, self._generate_batch(prepared, settings, b)): out[i] = r

@@ -292,6 +292,11 @@ _VALUE_TABLES = {}
 
 def _key(v): return tuple(v) if isinstance(v, (list, tuple)) else v
 
+def _fit(image:Image.Image, factor:int, min_pixels:int, max_pixels:int, resample) -> Image.Image:
+    "`image` resized to Qwen's grid within the pixel budget (`smart_resize`); an image that fits is returned as it is."
+    h, w = smart_resize(image.height, image.width, factor=factor, min_pixels=min_pixels, max_pixels=max_pixels)
+    return image if (w, h) == image.size else image.resize((w, h), resample=resample)
+
 def _fill_patches(dst:np.ndarray, # (gh*gw, 3*T*p*p) float32 slice of the call's output
                   image:Image.Image, # 8-bit RGB, already gh*p x gw*p pixels
                   gh:int, gw:int, p:int, m:int, T:int, # patch grid, patch size, merge size, temporal patch size
@@ -334,9 +339,8 @@ class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
         parts = []   # (PIL image to patchify, or the backend's patches; grid h; grid w)
         for im in images:
             if fast and isinstance(im, Image.Image):
-                h, w = smart_resize(im.height, im.width, factor=p * m, min_pixels=size.shortest_edge, max_pixels=size.longest_edge)
-                if (w, h) != im.size: im = im.resize((w, h), resample=resample)
-                parts.append((im, h // p, w // p))
+                im = _fit(im, p * m, size.shortest_edge, size.longest_edge, resample)
+                parts.append((im, im.height // p, im.width // p))
                 continue
             if isinstance(im, Image.Image): im = np.moveaxis(np.asarray(im), -1, 0)   # what the backend's process_image gives
             out = super()._preprocess([im], do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean,
@@ -351,6 +355,14 @@ class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
             else: _fill_patches(dst, x, gh, gw, p, m, T, tables)
         grids = np.array([[1, gh, gw] for _, gh, gw in parts], dtype=np.int64).reshape(-1, 3)
         return BatchFeature(data={'pixel_values': pixel_values, 'image_grid_thw': grids}, tensor_type=return_tensors)
+
+    def fit(self, image:Image.Image, # an 8-bit RGB image
+            min_pixels:int=None, max_pixels:int=None, # the budget; None: the processor's own
+           ) -> Image.Image:
+        "`image` resized exactly as processing resizes it, so that processing it again resizes nothing (lets callers resize ahead, in parallel)."
+        lo = self.size['shortest_edge'] if min_pixels is None else min_pixels
+        hi = self.size['longest_edge'] if max_pixels is None else max_pixels
+        return _fit(image, self.patch_size * self.merge_size, lo, hi, self.resample)
 
 def fast_image_processor(image_processor) -> FastQwen2VLImageProcessor:
     "`image_processor` (a PIL-backend Qwen2-VL image processor) with the same settings and the fast path."
