@@ -335,7 +335,7 @@ class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
     def _preprocess(self, images, do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean, image_std,
                     patch_size, temporal_patch_size, merge_size, return_tensors, **kwargs):
         p, m, T = patch_size, merge_size, temporal_patch_size
-        fast = do_resize and isinstance(resample, (int, PILImageResampling))
+        fast = do_resize and bool(size.shortest_edge and size.longest_edge) and isinstance(resample, (int, PILImageResampling))
         parts = []   # (PIL image to patchify, or the backend's patches; grid h; grid w)
         for im in images:
             if fast and isinstance(im, Image.Image):
