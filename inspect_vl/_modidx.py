@@ -227,6 +227,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                     'inspect_vl/collate.py'),
                                     'inspect_vl.collate.PaddedCollator.typed': ( 'collate.html#paddedcollator.typed',
                                                                                  'inspect_vl/collate.py'),
+                                    'inspect_vl.collate._cat_rows': ('collate.html#_cat_rows', 'inspect_vl/collate.py'),
                                     'inspect_vl.collate._norm': ('collate.html#_norm', 'inspect_vl/collate.py'),
                                     'inspect_vl.collate._pad': ('collate.html#_pad', 'inspect_vl/collate.py'),
                                     'inspect_vl.collate.align_token_types': ('collate.html#align_token_types', 'inspect_vl/collate.py'),

@@ -85,6 +85,15 @@ def _pad(rows, value, length, left):
         else: out[i, :len(r)] = r
     return out
 
+def _cat_rows(tensors:list, shared:bool=True) -> torch.Tensor:
+    "`tensors` concatenated along dim 0; inside a DataLoader worker (with `shared`) straight into shared memory."
+    in_worker = shared and torch.utils.data.get_worker_info() is not None
+    if len(tensors) == 1 and not in_worker: return tensors[0]          # one image set (batch 1): no copy
+    if not in_worker: return torch.cat(tensors, 0)
+    t = tensors[0]   # a worker sends its batch through shared memory: built there, it is not copied again (as default_collate does)
+    out = t.new(t._typed_storage()._new_shared(sum(x.numel() for x in tensors), device=t.device))
+    return torch.cat(tensors, 0, out=out.resize_(sum(len(x) for x in tensors), *t.shape[1:]))
+
 # %% ../nbs/07_collate.ipynb #92eefacc
 class PaddedCollator:
     "Pad samples into one batch with pixels, grids, M-RoPE token types, dataset labels and optional token types."
@@ -95,6 +104,7 @@ class PaddedCollator:
                  padding_side: str = 'right',     # right for training; left for generation
                  pad_to_multiple_of: int = None,  # round the batch length up (e.g. 8 for tensor cores)
                  packing: bool = False,           # refused: batches are padded only
+                 shared_memory: bool = True,      # in DataLoader workers, build pixel_values in shared memory
                 ):
         if packing: raise PackingError(PACKING_MESSAGE)
         if padding_side not in ('right', 'left'): raise ValueError(f"padding_side: {padding_side!r}; use 'right' or 'left'")
@@ -102,7 +112,7 @@ class PaddedCollator:
         self.pad_id = self.tokenizer.pad_token_id
         if self.pad_id is None: raise ValueError('the tokenizer has no pad token; set tokenizer.pad_token (Qwen: <|endoftext|>)')
         self.token_types, self.include, self.exclude = token_types, _norm(include), _norm(exclude)
-        self.padding_side, self.pad_to_multiple_of = padding_side, pad_to_multiple_of
+        self.padding_side, self.pad_to_multiple_of, self.shared_memory = padding_side, pad_to_multiple_of, shared_memory
         self.misaligned = 0   # typed rows whose answer tokens differed from their supervised tokens
 
     def typed(self, sample: dict) -> bool:
@@ -123,7 +133,7 @@ class PaddedCollator:
             batch['mm_token_type_ids'] = _pad([s.get('mm_token_type_ids', torch.zeros_like(s['input_ids'])) for s in samples], 0, L, left)
         pix = [s['pixel_values'] for s in samples if s.get('pixel_values') is not None]
         if pix:
-            batch['pixel_values'] = pix[0] if len(pix) == 1 else torch.cat(pix, 0)   # one image set (batch 1): no copy
+            batch['pixel_values'] = _cat_rows(pix, self.shared_memory)
             batch['image_grid_thw'] = torch.cat([s['image_grid_thw'] for s in samples if s.get('pixel_values') is not None], 0)
         batch['dataset_labels'] = [str(s.get('dataset_label', 'default')) for s in samples]
         batch['overlength_dropped'] = int(sum(s.get('overlength_dropped', 0) for s in samples))
