@@ -290,7 +290,7 @@ from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import smart_res
 
 _VALUE_TABLES = {}
 
-def _key(v): return tuple(v) if isinstance(v, (list, tuple)) else v
+def _key(v): return tuple(np.asarray(v).ravel().tolist()) if isinstance(v, (list, tuple, np.ndarray)) else v
 
 def _fit(image:Image.Image, factor:int, min_pixels:int, max_pixels:int, resample) -> Image.Image:
     "`image` resized to Qwen's grid within the pixel budget (`smart_resize`); an image that fits is returned as it is."
@@ -314,7 +314,8 @@ def _fill_patches(dst:np.ndarray, # (gh*gw, 3*T*p*p) float32 slice of the call's
 class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
     "The PIL backend's Qwen2-VL / Qwen3-VL image processor, bit-identical output, with a fast path for 8-bit RGB PIL images."
     def process_image(self, image, *args, **kwargs):
-        if isinstance(image, Image.Image) and image.mode == 'RGB': return image   # stays PIL: resized and read once in `_preprocess`
+        if isinstance(image, Image.Image) and image.mode == 'RGB' and 'transparency' not in image.info:
+            return image   # stays PIL: resized and read once in `_preprocess` (a colour key needs the backend's flattening)
         return super().process_image(image, *args, **kwargs)
 
     def to_dict(self) -> dict:
@@ -359,10 +360,15 @@ class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
     def fit(self, image:Image.Image, # an 8-bit RGB image
             min_pixels:int=None, max_pixels:int=None, # the budget; None: the processor's own
            ) -> Image.Image:
-        "`image` resized exactly as processing resizes it, so that processing it again resizes nothing (lets callers resize ahead, in parallel)."
+        "`image` resized as processing resizes it, if processing the result resizes nothing; else `image` itself (lets callers resize ahead, in parallel)."
         lo = self.size['shortest_edge'] if min_pixels is None else min_pixels
         hi = self.size['longest_edge'] if max_pixels is None else max_pixels
-        return _fit(image, self.patch_size * self.merge_size, lo, hi, self.resample)
+        f = self.patch_size * self.merge_size
+        try:
+            out = _fit(image, f, lo, hi, self.resample)
+            if out is image or smart_resize(out.height, out.width, factor=f, min_pixels=lo, max_pixels=hi) == (out.height, out.width): return out
+        except ValueError: pass   # e.g. an aspect ratio smart_resize refuses: processing will say so
+        return image   # smart_resize is not idempotent at extreme aspect ratios: leave the resize to processing
 
 def fast_image_processor(image_processor) -> FastQwen2VLImageProcessor:
     "`image_processor` (a PIL-backend Qwen2-VL image processor) with the same settings and the fast path."
@@ -392,7 +398,8 @@ def load_processor(path, # local checkpoint folder (real or tiny)
     except (OSError, ValueError) as e: raise ModelLoadError(f'{p}: cannot load the processor ({e}); the folder needs tokenizer '
                                                             f'files and preprocessor_config.json or processor_config.json.') from e
     if proc.chat_template is None: raise ModelLoadError(f'{p}: no chat template (chat_template.jinja / chat_template.json missing).')
-    if fast_images: proc.image_processor = fast_image_processor(proc.image_processor)
+    if fast_images and isinstance(proc.image_processor, Qwen2VLImageProcessorPil):   # a torchvision backend stays as it is
+        proc.image_processor = fast_image_processor(proc.image_processor)
     lo, hi = pixel_budget(proc)
     lo, hi = (lo if min_pixels is None else int(min_pixels)), (hi if max_pixels is None else int(max_pixels))
     unit = (proc.image_processor.patch_size * proc.image_processor.merge_size) ** 2
