@@ -522,6 +522,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                        'inspect_vl/generate.py'),
                                      'inspect_vl.generate._is_image_item': ('generate.html#_is_image_item', 'inspect_vl/generate.py'),
                                      'inspect_vl.generate._length_key': ('generate.html#_length_key', 'inspect_vl/generate.py'),
+                                     'inspect_vl.generate._load_item': ('generate.html#_load_item', 'inspect_vl/generate.py'),
                                      'inspect_vl.generate.check_left_padded': ('generate.html#check_left_padded', 'inspect_vl/generate.py'),
                                      'inspect_vl.generate.clean_text': ('generate.html#clean_text', 'inspect_vl/generate.py'),
                                      'inspect_vl.generate.load_generator': ('generate.html#load_generator', 'inspect_vl/generate.py'),

@@ -69,6 +69,10 @@ def load_rgb(image) -> Image.Image:
 def _is_image_item(item) -> bool:
     return isinstance(item, dict) and (item.get('type') == 'image' or 'image' in item)
 
+def _load_item(item) -> Image.Image:
+    "The image of an image item (`image`, `path` or `url` key), loaded as 8-bit RGB."
+    return load_rgb(item.get('image', item.get('path', item.get('url'))))
+
 def split_images(conversation:list) -> tuple:
     "A copy of `conversation` with image items reduced to placeholders, and its images (loaded, in order)."
     msgs, images = [], []
@@ -78,7 +82,7 @@ def split_images(conversation:list) -> tuple:
             items = []
             for it in c:
                 if _is_image_item(it):
-                    images.append(load_rgb(it.get('image', it.get('path', it.get('url')))))
+                    images.append(_load_item(it))
                     items.append({'type': 'image'})
                 else: items.append(it)
             m = {**m, 'content': items}
@@ -198,7 +202,7 @@ def _fitted(self:GenerationEngine, conversations:list) -> list:
     fit = getattr(self.processor.image_processor, 'fit', None)   # `FastQwen2VLImageProcessor.fit`; the plain backend has none
     if fit is None: return conversations
     lo, hi = self.pixel_budget
-    one = lambda it: {'type': 'image', 'image': fit(load_rgb(it.get('image', it.get('path', it.get('url')))), lo, hi)}
+    one = lambda it: {'type': 'image', 'image': fit(_load_item(it), lo, hi)}
     return [[{**m, 'content': [one(it) if _is_image_item(it) else it for it in m['content']]} if isinstance(m.get('content'), list) else m
              for m in conv] for conv in conversations]
 
