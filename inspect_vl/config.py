@@ -19,7 +19,7 @@ __all__ = ['REMOVED_KEYS', 'MOVED_KEYS', 'Dtype', 'LogLevel', 'EmitNorm', 'SECTI
            'FrozenDict', 'freeze', 'thaw', 'deep_merge', 'read_yaml', 'expand_dotted', 'nearest_name', 'ModelConfig',
            'TemplateConfig', 'TunerConfig', 'SaveDelayConfig', 'TrainingConfig', 'DataConfig', 'TokenTypeMetricsConfig',
            'VisualKDTargetConfig', 'VisualKDConfig', 'CustomConfig', 'PromptsConfig', 'RLHFConfig', 'DeepSpeedConfig',
-           'QuantizationConfig', 'FusionDatasetConfig', 'FusionConfig', 'load_fusion_config', 'Config',
+           'FSDPConfig', 'QuantizationConfig', 'FusionDatasetConfig', 'FusionConfig', 'load_fusion_config', 'Config',
            'config_from_layers', 'load_config', 'config_from_mapping', 'resolved_dict', 'resolved_yaml',
            'save_resolved', 'write_default_configs', 'packaged_config_dir', 'default_config_path', 'check_config']
 
@@ -294,6 +294,9 @@ REMOVED_KEYS = {
                                  'with custom.fusion_config'),
     'custom.images_per_user_turn': (_always, 'multi-record user turns were removed: each sample is one record (with '
                                     'all its images) in one user turn; delete the key'),
+    'custom.trainer_variant': (lambda v: v is not None,
+        'trainer variants were removed: there is one training loop, and with rlhf.rlhf_type: gkd it always logs the KD '
+        'telemetry (llm_kd_loss, sft_loss) that gkd_monitor added; delete the key'),
 }
 MOVED_KEYS = {
     'custom.save_delay_steps': 'training.save_delay_steps',
@@ -346,6 +349,16 @@ def _unknown_key(cls, k, v, path, ctx, names):
                                      f'{_dotted(elsewhere[0][:-1]) or "top level"} section)')
     ctx.fail(key_path, f"{what}; valid keys here: {', '.join(sorted(names))}")
 
+def _default_of(f):
+    return f.default if f.default is not dataclasses.MISSING else f.default_factory()
+
+def _warn_compat(cls, data, values, path, ctx):
+    "Warn for keys the section accepts for compatibility only (its `_compat` table), when set to a non-default value."
+    flds = {f.name: f for f in fields(cls)}
+    for k, why in getattr(cls, '_compat', {}).items():
+        if k in data and values[k] != _default_of(flds[k]):
+            _log.warning(f'{ctx.where(path + (k,))}: {_dotted(path + (k,))}: accepted for compatibility, no effect here: {why}')
+
 def _build(cls, data, path, ctx):
     "Build frozen dataclass `cls` from mapping `data` found at key `path`, or raise ConfigError."
     if data is None: data = {}                   # an empty section (`tuner:` with nothing under it) means defaults
@@ -373,6 +386,7 @@ def _build(cls, data, path, ctx):
             values[f.name] = _build(hints[f.name], {}, path + (f.name,), ctx) if is_dataclass(hints[f.name]) else f.default_factory()
         else: ctx.fail(path + (f.name,), f"required key is missing; add {_dotted(path + (f.name,))}: "
                                          f"<{_expected(hints[f.name])}> ({f.metadata.get('help', 'no default')})")
+    _warn_compat(cls, data, values, path, ctx)
     if hasattr(cls, '_resolve'): cls._resolve(values, lambda k, msg: ctx.fail(path + (k,), msg), set(data))
     return cls(**values)
 
@@ -392,7 +406,7 @@ class ModelConfig(_Section):
     model: str | None = None           # checkpoint folder (a full Qwen3-VL model, loaded offline)
     torch_dtype: Dtype = 'auto'        # weight dtype; auto = bfloat16 on a GPU that supports it, float32 on CPU
     attn_impl: Literal['sdpa', 'eager', 'flash_attention_2', 'flash_attention_3'] = 'sdpa'  # attention kernel
-    max_model_len: int | None = _f(None, gt=0)  # longest sequence the model is used with; global_max_length fills it
+    max_model_len: int | None = _f(None, gt=0)  # compatibility only (see _compat); global_max_length fills it
     build_tiny: bool = False           # build the tiny random Qwen3-VL at `model` if that folder does not exist (smoke runs)
 
 # %% ../nbs/09_config.ipynb #324de1fe
@@ -497,13 +511,14 @@ class TrainingConfig(_Section):
     save_steps: int = _f(500, gt=0)
     save_total_limit: int | None = _f(None, gt=0)  # keep at most this many checkpoints (the final one is always kept)
     save_only_model: bool = False                  # checkpoints without optimizer/scheduler state (cannot resume)
-    save_safetensors: bool = True
+    save_safetensors: bool = True                 # checkpoints are safetensors; false is refused (pickle files run code when loaded)
     save_last_epoch: bool = True                   # always write a final checkpoint at the end of training
     save_delay_steps: int | None = _f(None, digits=True)  # no checkpoint before this optimizer step (0 or less: none)
     save_delay_epochs: float | None = None         # no checkpoint before this epoch (0 or less: none)
     metric_for_best_model: str = 'loss'            # eval metric that decides `best` (eval_ prefix optional)
     greater_is_better: bool | None = None          # default: false for metrics ending in loss, else true
     resume_from_checkpoint: str | None = None      # 'last' (newest checkpoint-* of the run) or a checkpoint folder
+    health_check_batches: int = _f(2, ge=0)        # the first N batches of each process are health-checked; 0 or off = none
 
     @property
     def save_delay(self) -> SaveDelayConfig:
@@ -525,10 +540,17 @@ class TrainingConfig(_Section):
         return max(1, math.ceil(16 / (bs * ws)))
 
     @staticmethod
+    def _pre(data, path, ctx):
+        if data.get('health_check_batches') in ('off', False): data = {**data, 'health_check_batches': 0}
+        return data
+
+    @staticmethod
     def _resolve(v, fail, given):
         if v['max_steps'] != -1 and v['max_steps'] <= 0: fail('max_steps', f"must be -1 (train by epochs) or > 0, got {v['max_steps']}")
         if v['vit_lr'] is not None or v['aligner_lr'] is not None: v['optimizer'] = 'multimodal'
         if v['bf16'] and v['fp16']: fail('fp16', 'bf16 and fp16 are both true; choose one')
+        if not v['save_safetensors']: fail('save_safetensors', 'checkpoints are always written as safetensors (pickled .bin files '
+                                           'can run code when loaded); set it to true or delete it')
         for k in ('save_delay_steps', 'save_delay_epochs'):
             if v[k] is not None and v[k] <= 0: v[k] = None
         if v['eval_strategy'] is None: v['eval_strategy'] = 'steps' if v['save_strategy'] == 'best' else v['save_strategy']
@@ -567,9 +589,12 @@ class DataConfig(_Section):
     dataloader_pin_memory: bool = True                   # page-locked host memory for faster GPU copies
     dataloader_prefetch_factor: int | None = _f(None, gt=0)  # batches prefetched per worker (used when workers > 0)
     dataloader_persistent_workers: bool = False          # keep workers between epochs (used when workers > 0)
-    dataset_num_proc: int = _f(1, gt=0)                  # accepted for old configs; samples are built lazily
-    dataset: tuple[str, ...] = _f((), none_is_empty=True)      # accepted and ignored (placeholder of old configs)
-    val_dataset: tuple[str, ...] = _f((), none_is_empty=True)  # accepted and ignored
+    dataset_num_proc: int = _f(1, gt=0)                  # compatibility only (see _compat)
+    dataset: tuple[str, ...] = _f((), none_is_empty=True)      # compatibility only
+    val_dataset: tuple[str, ...] = _f((), none_is_empty=True)  # compatibility only
+    _compat = {'dataset_num_proc': 'samples are encoded lazily in the DataLoader, so there is no preprocessing pass to parallelise',
+               'dataset': 'the data is named by custom.train_jsonl or custom.fusion_config',
+               'val_dataset': 'the evaluation data is named by custom.val_jsonl or the fusion targets\' val_jsonl'}
 
 # %% ../nbs/09_config.ipynb #1f8b8038
 @dataclass(frozen=True)
@@ -637,12 +662,12 @@ class CustomConfig(_Section):
     augmentation: Mapping | None = None                  # {enabled, bypass_prob, ops: [{name, params}], curriculum}; ops validated by inspect_vl.augment
     augmentation_curriculum: Mapping | None = None       # curriculum used when augmentation.curriculum is absent
     bypass_prob: float = _f(0.0, ge=0, le=1)             # probability a sample skips augmentation (augmentation.bypass_prob wins)
-    trainer_variant: Literal['gkd_monitor'] | None = None  # gkd_monitor = KD with the telemetry of rlhf
     sample_limit: int | None = _f(None, gt=0, digits=True)        # keep the first N records of each split
     train_sample_limit: int | None = _f(None, gt=0, digits=True)  # ... of the train split (wins over sample_limit)
     val_sample_limit: int | None = _f(None, gt=0, digits=True)    # ... of the eval split (wins over sample_limit)
     dump_conversation_text: bool = False                 # write sample 0's rendered conversation to a text file
     dump_conversation_path: str | None = None            # where (relative paths go under the run folder)
+    empty_dense: Literal['empty', 'raise'] = 'empty'     # dense answer of a record without objects: empty = `{}`; raise = error
     visual_kd: VisualKDConfig = _f(factory=VisualKDConfig)
     token_type_metrics: TokenTypeMetricsConfig = _f(factory=TokenTypeMetricsConfig)
     _aliases = {'jsonl': 'train_jsonl'}
@@ -721,10 +746,13 @@ class RLHFConfig(_Section):
     llm_kd_weight: float = _f(1.0, ge=0)          # weight of the JSD term (0 = off; visual KD may still use the teacher)
     beta: float = _f(0.5, ge=0, le=1)             # JSD interpolation: 0 forward KL, 1 reverse KL
     sft_alpha: float = _f(0.0, ge=0)              # cross-entropy weight while the JSD term is on
-    temperature: float = _f(0.9, gt=0)            # accepted; used only by on-policy generation
-    max_completion_length: int = _f(512, gt=0)    # accepted; used only by on-policy generation
+    temperature: float = _f(0.9, gt=0)            # compatibility only (see _compat)
+    max_completion_length: int = _f(512, gt=0)    # compatibility only
     seq_kd: bool = False                          # teacher-generated answers: not supported
     lmbda: float = _f(0.0, ge=0, le=1)            # on-policy fraction: only 0 is supported
+
+    _compat = {'temperature': 'it samples on-policy completions, and only forward-only KD (lmbda: 0) is supported',
+               'max_completion_length': 'it bounds on-policy completions, and only forward-only KD (lmbda: 0) is supported'}
 
     @property
     def llm_kd_active(self) -> bool: return self.rlhf_type == 'gkd' and self.llm_kd_weight > 0
@@ -743,6 +771,26 @@ class DeepSpeedConfig(_Section):
     @staticmethod
     def _resolve(v, fail, given):
         if v['enabled'] and not v['config']: fail('config', 'deepspeed is enabled but has no config; name a preset (zero2, ...) or a JSON file')
+
+@dataclass(frozen=True)
+class FSDPConfig(_Section):
+    "The optional `fsdp` section: accelerate's FullyShardedDataParallelPlugin (FSDP2, `fully_shard`)."
+    enabled: bool = False                  # shard parameters, gradients and optimizer state over the processes
+    reshard_after_forward: bool = True     # free the gathered parameters after forward (ZeRO-3 like); false = ZeRO-2 like
+    cpu_offload: bool = False              # keep sharded parameters and optimizer state on the CPU
+    auto_wrap_policy: Literal['transformer_based_wrap', 'size_based_wrap', 'no_wrap'] = 'transformer_based_wrap'  # unit of sharding
+    transformer_layer_cls_to_wrap: tuple[str, ...] = _f((), none_is_empty=True)  # layer classes (default: the model's _no_split_modules)
+    min_num_params: int = _f(100_000_000, gt=0)  # size_based_wrap: smallest module wrapped on its own
+    state_dict_type: Literal['full_state_dict', 'sharded_state_dict'] = 'full_state_dict'  # how checkpoints are gathered
+    activation_checkpointing: bool = False  # FSDP's own activation checkpointing (instead of training.gradient_checkpointing)
+
+    @staticmethod
+    def _resolve(v, fail, given):
+        changed = sorted(k for k in given - {'enabled'} if v[k] != FSDPConfig.__dataclass_fields__[k].default)
+        if not v['enabled'] and changed: fail('enabled', f"fsdp settings are given ({', '.join(changed)}) but fsdp is off; "
+                                              'set enabled: true or delete the section')
+        if v['transformer_layer_cls_to_wrap'] and v['auto_wrap_policy'] != 'transformer_based_wrap':
+            fail('transformer_layer_cls_to_wrap', f"only used by auto_wrap_policy: transformer_based_wrap (got {v['auto_wrap_policy']})")
 
 @dataclass(frozen=True)
 class QuantizationConfig(_Section):
@@ -776,9 +824,12 @@ class FusionDatasetConfig(_Section):
     system_prompt: str | None = None             # overrides the template's system prompt (empty = no system turn)
     seed: int | None = None                      # extra seed mixed into its per-epoch draws
     sample_without_replacement: bool = False     # sources: draw without replacement when the quota fits
-    poly_fallback: Literal['off', 'bbox_2d'] = 'off'  # accepted; not used at run time
-    poly_max_points: int | None = _f(None, gt=0)      # accepted; not used at run time
+    poly_fallback: Literal['off', 'bbox_2d'] = 'off'  # compatibility only (see _compat)
+    poly_max_points: int | None = _f(None, gt=0)      # compatibility only
     domain: str = field(default='target', metadata={'internal': True})  # target or source (from the list it is in)
+
+    _compat = {'poly_fallback': 'the reference parses it and never uses it; polygons are emitted as polygons',
+               'poly_max_points': 'the reference parses it and never uses it; polygons keep every vertex'}
 
     @staticmethod
     def _pre(data, path, ctx):
@@ -878,7 +929,7 @@ def load_fusion_config(spec, # a YAML/JSON file, or the mix as a mapping
 
 # %% ../nbs/09_config.ipynb #6c846120
 SECTIONS = ('model', 'quantization', 'data', 'template', 'tuner', 'training', 'rlhf', 'custom', 'prompts', 'deepspeed',
-            'global_max_length')
+            'fsdp', 'global_max_length')
 
 @dataclass(frozen=True)
 class Config(_Section):
@@ -892,6 +943,7 @@ class Config(_Section):
     prompts: PromptsConfig = _f(factory=PromptsConfig)
     rlhf: RLHFConfig = _f(factory=RLHFConfig)
     deepspeed: DeepSpeedConfig | None = None
+    fsdp: FSDPConfig = _f(factory=FSDPConfig)
     quantization: QuantizationConfig = _f(factory=QuantizationConfig)
     global_max_length: int | None = _f(None, gt=0)              # fills model.max_model_len and template.max_length when unset
     source: str | None = field(default=None, compare=False, metadata={'internal': True})  # the file it was loaded from
@@ -928,7 +980,11 @@ def _find_text_file(p: str, config_dir: Path):
 def _resolve_config(cfg: Config, ctx: _Context, stem: str) -> Config:
     "Cross-section defaults and checks (see the list above)."
     tpl, model, tr, cu = cfg.template, cfg.model, cfg.training, cfg.custom
-    if tpl.system is None and cfg.prompts.system is not None: tpl = replace(tpl, system=cfg.prompts.system)
+    prompts = cfg.prompts       # template.system and prompts.system name one text: either fills the other
+    if tpl.system is None and prompts.system is not None: tpl = replace(tpl, system=prompts.system)
+    if prompts.system is None and tpl.system is not None: prompts = replace(prompts, system=tpl.system)
+    if tpl.system != prompts.system:
+        ctx.fail(('template', 'system'), 'template.system and prompts.system are both set and differ; keep one of them')
     g = cfg.global_max_length
     if g is not None:
         for sec, key in ((model, 'max_model_len'), (tpl, 'max_length')):
@@ -954,14 +1010,14 @@ def _resolve_config(cfg: Config, ctx: _Context, stem: str) -> Config:
         _fusion_modes(_build(FusionConfig, fc, ('custom', 'fusion_config'), ctx), cu.use_summary, ctx, ('custom', 'fusion_config'))
     elif fc is not None and _find_text_file(fc, ctx.config_dir) is not None:   # a file that exists: fail fast on it too
         load_fusion_config(_find_text_file(fc, ctx.config_dir), cu.use_summary)
-    if cu.trainer_variant == 'gkd_monitor' and cfg.rlhf.rlhf_type != 'gkd':
-        ctx.fail(('custom', 'trainer_variant'), 'gkd_monitor needs rlhf.rlhf_type: gkd')
+    if cfg.deepspeed is not None and cfg.deepspeed.enabled and cfg.fsdp.enabled:
+        ctx.fail(('fsdp', 'enabled'), 'deepspeed and fsdp are both enabled; a run shards with one of them, disable the other')
     for i, op in enumerate((cu.augmentation or {}).get('ops') or ()):   # unknown ops and bad params fail at load, with the line
         from inspect_vl.augment import build_op, AugmentationError
         path = ('custom', 'augmentation', 'ops', i)
         try: build_op(thaw(op), _dotted(path))
         except AugmentationError as e: raise ConfigError(f'{ctx.where(path)}: {e}') from None
-    return replace(cfg, model=model, template=tpl, training=tr, custom=cu)
+    return replace(cfg, model=model, template=tpl, prompts=prompts, training=tr, custom=cu)
 
 # %% ../nbs/09_config.ipynb #a32d5fb7
 def config_from_layers(layers: list, top: str, stem: str = 'run', config_dir: Path = None) -> Config:
