@@ -197,6 +197,11 @@ def _liang_barsky(P, counts, xmax, ymax):
     pts = np.stack([S, E], 1)[np.stack([emit, np.ones_like(emit)], 1)]
     return pts, np.repeat(vs, 1 + emit), cut
 
+def _ring_areas(P, counts):
+    "Unsigned shoelace area of every ring in the flat array."
+    _, nxt = _prev_next(counts); x, y = P[:, 0], P[:, 1]
+    return np.abs(np.bincount(_seg_ids(counts), weights=x * y[nxt] - x[nxt] * y, minlength=len(counts))) / 2
+
 def _round_clamp(P, xmax, ymax):
     "Round half to even, then clamp into [0, xmax]×[0, ymax]; int64."
     R = np.rint(P).astype(np.int64)
@@ -236,13 +241,22 @@ class TransformStats:
     objects: int = 0     # geometries transformed
     promoted: int = 0    # bboxes turned into 4-point polygons by a rotation or shear
     clipped: int = 0     # geometries cut by the frame (polygon clip, line clip, or a bbox clamped)
-    degenerate: int = 0  # nothing visible was left: fell back to clamping onto the border (kept, never dropped)
+    slivers: int = 0     # visible, but thinner than a pixel: flattened where they are (a segment or a point)
+    degenerate: int = 0  # nothing visible: fell back to clamping the unclipped points onto the border (kept, never dropped)
 
     def __iadd__(self, o):
-        for f in ('objects', 'promoted', 'clipped', 'degenerate'): setattr(self, f, getattr(self, f) + getattr(o, f))
+        for f in ('objects', 'promoted', 'clipped', 'slivers', 'degenerate'): setattr(self, f, getattr(self, f) + getattr(o, f))
         return self
 
 _KEYSET = frozenset(GEOMETRY_KEYS)
+_SEEN_AREA = 1e-9  # px²; a clip with less area is only zero-width joins along the border (nothing visible)
+
+def _flat_rings(R, c3, Rr, c2, j):
+    "Three vertices for each sliver `j`: its two distinct rounded vertices (the second repeated), else its one point thrice."
+    a = Rr[_offsets(c2)[j]]; b = a.copy()
+    two = c3[j] >= 2; ro = _offsets(c3)[j][two]
+    a[two], b[two] = R[ro], R[ro + 1]
+    return np.stack([a, b, b], 1).reshape(-1, 2)
 
 def _flat_array(lists, n_total):
     return np.fromiter(chain.from_iterable(lists), dtype=float, count=n_total)
@@ -303,7 +317,9 @@ def transform_geometries(geoms: list, m, width: int, height: int, stats: Transfo
             C[:, 1] = np.clip(R[:, 1], 0, ymax); C[:, 3] = np.clip(R[:, 3], 0, ymax)
             st.clipped += int((C != R).any(1).sum())
             had_area = (env[:, 2] > env[:, 0]) & (env[:, 3] > env[:, 1])
-            st.degenerate += int((had_area & ((C[:, 2] == C[:, 0]) | (C[:, 3] == C[:, 1]))).sum())
+            flattened = had_area & ((C[:, 2] == C[:, 0]) | (C[:, 3] == C[:, 1]))
+            seen = ((np.minimum(env[:, 2], xmax) > np.maximum(env[:, 0], 0)) & (np.minimum(env[:, 3], ymax) > np.maximum(env[:, 1], 0)))
+            st.slivers += int((flattened & seen).sum()); st.degenerate += int((flattened & ~seen).sum())
             for i, row in zip(bi.tolist(), C.astype(np.int64).tolist()): out_vals[i] = row
             bi = bi[:0]
         else:
@@ -326,19 +342,26 @@ def transform_geometries(geoms: list, m, width: int, height: int, stats: Transfo
         inside_pt = (T[:, 0] >= -0.5) & (T[:, 0] <= xmax + 0.5) & (T[:, 1] >= -0.5) & (T[:, 1] <= ymax + 0.5)
         inside = np.logical_and.reduceat(inside_pt, offs)
         X, Xc = _round_clamp(T, xmax, ymax), counts.copy()
+        ii = np.flatnonzero(inside)
+        if len(ii):  # inside the frame but thinner than a pixel: rounding flattens it in place
+            isel = inside[seg]
+            st.slivers += int(((_ring_areas(T[isel], counts[ii]) > _SEEN_AREA) & (_ring_areas(X[isel], counts[ii]) == 0)).sum())
         cl = np.flatnonzero(~inside)
         if len(cl):
             st.clipped += len(cl)
             sel = ~inside[seg]
             P, c2 = _sutherland_hodgman(T[sel], counts[cl], xmax, ymax)
-            R, c2 = _drop_repeats(_round_clamp(P, xmax, ymax), c2)
-            ok = c2 >= 3
-            st.degenerate += int((~ok).sum())
-            # assemble: inside objects and degenerate fallbacks from X, clipped successes from R
-            use_x = np.ones(k, bool); use_x[cl[ok]] = False
-            rs = _seg_ids(c2); rsel = ok[rs]
-            pts = np.concatenate([X[use_x[seg]], R[rsel]])
-            ids = np.concatenate([seg[use_x[seg]], cl[rs[rsel]]])
+            seen = _ring_areas(P, c2) > _SEEN_AREA           # some area is visible (in floats, before rounding)
+            Rr = _round_clamp(P, xmax, ymax)
+            R, c3 = _drop_repeats(Rr, c2)
+            ok = c3 >= 3
+            thin = ~ok & seen
+            st.slivers += int(thin.sum()); st.degenerate += int((~ok & ~seen).sum())
+            # assemble: inside objects and degenerate fallbacks from X, clipped successes from R, slivers flattened in place
+            use_x = np.ones(k, bool); use_x[cl[ok | thin]] = False
+            rs = _seg_ids(c3); rsel = ok[rs]; tj = np.flatnonzero(thin)
+            pts = np.concatenate([X[use_x[seg]], R[rsel], _flat_rings(R, c3, Rr, c2, tj)])
+            ids = np.concatenate([seg[use_x[seg]], cl[rs[rsel]], np.repeat(cl[tj], 3)])
             order = np.argsort(ids, kind='stable')
             X = pts[order]; Xc = np.bincount(ids, minlength=k).astype(np.int64)
         X = X[_canonical_permutation(X, Xc)]
@@ -360,7 +383,9 @@ def transform_geometries(geoms: list, m, width: int, height: int, stats: Transfo
         Tr = None
         for j, (i, c) in enumerate(zip(li.tolist(), (2 * c2).tolist())):
             if c >= 4: out_vals[i] = rows[o:o + c]
-            else:  # nothing (or a single point) visible: clamp the unclipped points, keep the first two distinct
+            elif c == 2:  # visible, but all of it rounds to one point: that point, twice
+                st.slivers += 1; out_vals[i] = rows[o:o + 2] * 2
+            else:  # nothing visible: clamp the unclipped points, keep the first two distinct
                 st.degenerate += 1
                 if Tr is None: Tr, toffs = _round_clamp(T, xmax, ymax), _offsets(counts)
                 pts = Tr[toffs[j]:toffs[j] + counts[j]]

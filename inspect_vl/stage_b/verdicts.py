@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 from ..generate import DecodeSettings, GenerationResult, Generator
 
 # %% auto #0
-__all__ = ['log', 'STAGE_B_MISSION_FOCUS', 'SUPPORTED_MISSIONS', 'FAIL_FIRST_NEGATIVE_TRIGGERS', 'DOMAIN_PACKS',
+__all__ = ['log', 'STAGE_B_MISSION_FOCUS', 'SUPPORTED_MISSIONS', 'TRAD_TO_SIMP', 'FAIL_FIRST_NEGATIVE_TRIGGERS', 'DOMAIN_PACKS',
            'FORBIDDEN_REASON_PHRASES', 'NEGATION_PREFIXES', 'PENDING_PHRASES', 'SOFT_MARKER', 'PASS_FALLBACK_REASON',
            'FAIL_FALLBACK_REASON', 'to_simplified', 'normalize_spaces', 'StageBInputError', 'Ticket',
            'normalize_per_image', 'IngestReport', 'ingest_stage_a', 'sanitize_summary', 'count_objects', 'domain_block',
@@ -37,14 +37,48 @@ STAGE_B_MISSION_FOCUS = {
 SUPPORTED_MISSIONS = tuple(STAGE_B_MISSION_FOCUS)
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #802d9017
-try:
-    import zhconv as _zhconv
-except ImportError: _zhconv = None
+# Traditional → Simplified, one character for one: each token is a `繁简` pair. It covers the words Stage-B compares
+# (verdicts, third-state words, guardrail triggers, G0 checklists, mission names), the vocabulary of Stage-A summaries
+# and common function words. Only characters that never occur in Simplified text are listed (not 著, 乾, 瞭, 覆, 藉,
+# which Simplified also uses), so Simplified text passes unchanged.
+_T2S_PAIRS = ' '.join((
+    # function words
+    '過过 還还 這这 個个 們们 麼么 麽么 為为 爲为 與与 於于 從从 後后 對对 會会 應应 當当 並并 併并 則则 將将',
+    '讓让 沒没 無无 僅仅 盡尽 儘尽 幾几 兩两 雙双 單单 條条 項项 點点 處处 類类 種种 樣样 態态 狀状 況况 際际',
+    '麗丽 嗎吗 別别 間间 刪删 愛爱',
+    # verdicts, review and reasoning
+    '確确 認认 斷断 審审 複复 復复 據据 證证 証证 準准 錯错 誤误 論论 議议 結结 總总 統统 計计 說说 請请 讀读',
+    '詞词 該该 規规 範范 須须 嚴严 優优 質质 驗验 檢检 測测 觀观 視视 見见 現现 發发 髮发 顯显 識识 記记 錄录',
+    '註注 備备 閱阅 覽览 覺觉 試试 談谈 調调 問问 題题 關关 係系 繫系 屬属 預预 標标 籤签 簽签 號号 碼码 圖图',
+    '張张 頁页 數数 齊齐 齒齿',
+    # equipment and site vocabulary of the summaries
+    '設设 裝装 機机 櫃柜 電电 線线 綫线 纜缆 纖纤 絲丝 釘钉 頭头 擋挡 風风 佈布 護护 彎弯 徑径 圓圆 損损 壞坏',
+    '鬆松 動动 緊紧 擰拧 紮扎 綁绑 帶带 膠胶 貼贴 蓋盖 層层 側侧 內内 門门 開开 閉闭 長长 寬宽 邊边 頂顶 順顺',
+    '鏈链 鍵键 針针 鎖锁 鐵铁 銅铜 鋁铝 鋼钢 銀银 鏽锈 銹锈 蝕蚀 脫脱 傾倾 擠挤 壓压 亂乱 雜杂 潔洁 淨净 髒脏',
+    '舊旧 產产 廠厂 華华 訊讯 聯联 網网 絡络 傳传 輸输 導导 進进 選选 達达 運运 遠远 連连 適适 遞递 補补 參参',
+    '變变 換换 轉转 輪轮 較较 輕轻 軟软 區区 場场 塊块 堅坚 強强 彈弹 歸归 嘗尝 衝冲 沖冲 製制 裡里 裏里 隻只',
+    '週周 臺台 檯台 颱台 闆板 佔占 匯汇 彙汇 捲卷 顏颜 紅红 綠绿 藍蓝 黃黄 濕湿 溫温 氣气 塵尘',
+    # common words
+    '實实 寫写 專专 尋寻 師师 幫帮 廣广 歷历 曆历 殘残 滿满 濾滤 煙烟 熱热 燈灯 獨独 獲获 環环 畫画 異异 療疗',
+    '盤盘 眾众 衆众 礙碍 礎础 穩稳 筆笔 節节 築筑 簡简 紀纪 約约 納纳 紐纽 純纯 紙纸 級级 細细 終终 組组 絕绝',
+    '給给 經经 綜综 維维 緒绪 練练 縮缩 織织 繞绕 繼继 續续 義义 習习 聞闻 聲声 聽听 職职 興兴 舉举 藝艺 術术',
+    '衛卫 親亲 訂订 許许 詳详 語语 誠诚 謝谢 釋释 醫医 鄰邻 違违 遲迟 遺遗 閃闪 閥阀 隊队 階阶 陽阳 陰阴 隨随',
+    '險险 隱隐 雖虽 難难 雲云 靜静 響响 領领 頻频 額额 顧顾 飛飞 餘余 驅驱 體体 學学 務务 劃划 創创 剛刚 勞劳',
+    '勢势 協协 卻却 員员 啟启 啓启 團团 園园 圍围 執执 報报 壯壮 夠够 寧宁 庫库 廢废 徵征 徹彻 惡恶 慣惯 慮虑',
+    '戰战 戶户 拋抛 捨舍 掃扫 掛挂 採采 揮挥 搖摇 撐撑 撥拨 擇择 擊击 擔担 擬拟 擴扩 擺摆 擾扰 攝摄 攜携 敗败',
+    '時时 暫暂 書书 東东 棄弃 業业 極极 構构 樂乐 樓楼 橋桥 橫横 檔档 權权 欄栏 歡欢 殼壳 毀毁 決决 溝沟 滾滚',
+    '滲渗 濃浓 災灾 營营 爭争 牆墙 獎奖 疊叠 監监 磚砖 稱称 積积 竅窍 紋纹 絞绞 緣缘 編编 緩缓 縫缝 績绩 繩绳',
+    '繪绘 纏缠 羅罗 聳耸 臉脸 臨临 艱艰 萬万 葉叶 虛虚 觸触 討讨 訪访 詢询 話话 誰谁 課课 講讲 謂谓 貢贡 財财',
+    '貨货 貴贵 費费 資资 賴赖 購购 贊赞 讚赞 跡迹 蹤踪 車车 軌轨 軸轴 載载 輔辅 辦办 農农 遷迁 郵邮 鄉乡 鈕钮',
+    '鉗钳 鋪铺 鍍镀 鍋锅 鏡镜 鐘钟 鍾钟 鑄铸 鑽钻 閒闲 閘闸 閣阁 陣阵 陸陆 陳陈 霧雾 韌韧 頓顿 頸颈 願愿 飄飘',
+    '養养 驚惊 驟骤 鬥斗 齡龄 龍龙 幹干 負负 責责 貫贯 麥麦 鳥鸟 魚鱼 馬马',
+))
+TRAD_TO_SIMP = dict(map(tuple, _T2S_PAIRS.split()))
+_T2S = str.maketrans(TRAD_TO_SIMP)
 
 def to_simplified(text:str) -> str:
-    "Traditional -> Simplified Chinese when `zhconv` is installed, else `text` unchanged."
-    if not text or _zhconv is None: return text or ''
-    return _zhconv.convert(text, 'zh-cn')
+    "Traditional -> Simplified Chinese by `TRAD_TO_SIMP`, character by character; everything else unchanged."
+    return (text or '').translate(_T2S)
 
 _CJK = '\u4e00-\u9fff\u3400-\u4dbf'
 _CJK_PUNCT = '\u3000-\u303f\uff00-\uffef×/,'
