@@ -10,7 +10,7 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DecodeSettings', 'GenerationResult', 'Generator', 'PaddingSideError', 'check_left_padded', 'load_rgb', 'split_images',
-           'GenerationStats', 'GenerationEngine', 'clean_text', 'load_generator']
+           'GenerationStats', 'GenerationEngine', 'clean_text', 'count_chars', 'token_counter', 'load_generator']
 
 # %% ../nbs/11_generate.ipynb #75b708b6
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class DecodeSettings:
     temperature: float = 0.0         # 0 means greedy
     top_p: float = 1.0               # nucleus sampling mass (sampling only)
     repetition_penalty: float = 1.0  # 1.0 means none
+    no_repeat_ngram_size: int = 0    # n > 0: no n-gram of tokens appears twice in a sample (prompt included); 0 means off
     max_new_tokens: int = 256        # hard cap on generated tokens
     stop: tuple = ()                 # extra stop strings (the chat end token always stops)
     seed: int | None = None          # sampling seed; same seed, same inputs -> same text
@@ -26,6 +27,7 @@ class DecodeSettings:
     def __post_init__(self):
         if self.temperature < 0: raise ValueError(f'temperature must be >= 0, got {self.temperature}')
         if not 0 < self.top_p <= 1: raise ValueError(f'top_p must be in (0, 1], got {self.top_p}')
+        if self.no_repeat_ngram_size < 0: raise ValueError(f'no_repeat_ngram_size must be >= 0 (0 = off), got {self.no_repeat_ngram_size}')
         if self.max_new_tokens < 1: raise ValueError(f'max_new_tokens must be >= 1, got {self.max_new_tokens}')
 
 # %% ../nbs/11_generate.ipynb #0ea9e1c0
@@ -177,7 +179,8 @@ def generation_config(self:GenerationEngine, settings:DecodeSettings) -> Generat
     "The `GenerationConfig` for `settings`."
     sample = settings.temperature > 0
     kw = dict(max_new_tokens=settings.max_new_tokens, do_sample=sample, eos_token_id=self.stop_ids, pad_token_id=self.pad_id,
-              repetition_penalty=settings.repetition_penalty, num_beams=1, use_cache=True)
+              repetition_penalty=settings.repetition_penalty, no_repeat_ngram_size=settings.no_repeat_ngram_size,
+              num_beams=1, use_cache=True)
     kw.update(dict(temperature=settings.temperature, top_p=settings.top_p, top_k=0) if sample else
               dict(temperature=None, top_p=None, top_k=None))
     return GenerationConfig(**kw)   # stop strings: a StopStringCriteria built in `_generate_batch`
@@ -275,6 +278,22 @@ def generate(self:GenerationEngine, conversations:list, settings:DecodeSettings=
             for i, r in zip(idx, self._generate_batch(prepared, settings, b)): out[i] = r
             if nxt and not self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
     return out
+
+# %% ../nbs/11_generate.ipynb #ceeae214
+from typing import Callable
+
+@patch
+def count_tokens(self:GenerationEngine, text:str) -> int:
+    "Tokens `text` costs in a prompt, counted by the processor's tokenizer (no special tokens added)."
+    with self._tok_lock: return len(self.processor.tokenizer(text, add_special_tokens=False)['input_ids'])
+
+def count_chars(text:str) -> int:
+    "One token per character: the count of a generator without a tokenizer (a scripted stand-in)."
+    return len(text)
+
+def token_counter(generator) -> Callable:
+    "The token counter of `generator`: its `count_tokens` (the engine's tokenizer), else `count_chars`."
+    return getattr(generator, 'count_tokens', None) or count_chars
 
 # %% ../nbs/11_generate.ipynb #834dea25
 def load_generator(model_cfg, # a config with `model_name_or_path` (and optionally torch_dtype, device_map, attn_implementation), or a folder

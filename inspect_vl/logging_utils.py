@@ -7,8 +7,8 @@ from __future__ import annotations
 import contextlib, logging, os, sys
 
 # %% auto #0
-__all__ = ['PACKAGE_LOGGER', 'LOG_FORMAT', 'DATE_FORMAT', 'process_rank', 'world_size', 'env_flag', 'RankFilter', 'setup_logging',
-           'get_logger', 'temp_env']
+__all__ = ['PACKAGE_LOGGER', 'LOG_FORMAT', 'DATE_FORMAT', 'LEVELS', 'process_rank', 'world_size', 'env_flag', 'RankFilter',
+           'log_level', 'setup_logging', 'get_logger', 'temp_env']
 
 # %% ../nbs/09a_logging.ipynb #aa988b68
 PACKAGE_LOGGER = 'inspect_vl'
@@ -33,10 +33,13 @@ def env_flag(name: str) -> bool:
 
 # %% ../nbs/09a_logging.ipynb #8c95d7f8
 class RankFilter(logging.Filter):
-    "Passes every record on rank 0; on other ranks only warnings and above (everything with INSPECT_VL_VERBOSE=1)."
+    "Passes records at or above the level of this process's rank (`main` on rank 0, `replica` elsewhere); tags the rank."
+    def __init__(self, main:int=logging.INFO, replica:int=logging.WARNING, rank:int=None):
+        super().__init__(); self.main, self.replica, self.rank = main, replica, rank
     def filter(self, record: logging.LogRecord) -> bool:
-        record.rank_tag = f'[rank {process_rank()}] ' if world_size() > 1 else ''
-        return process_rank() == 0 or record.levelno >= logging.WARNING or env_flag('INSPECT_VL_VERBOSE')
+        r = process_rank() if self.rank is None else self.rank
+        record.rank_tag = f'[rank {r}] ' if world_size() > 1 else ''
+        return record.levelno >= (self.main if r == 0 else self.replica)
 
 class _StderrHandler(logging.StreamHandler):
     "A stream handler that writes to whatever `sys.stderr` is at the time (works under notebook capture)."
@@ -49,23 +52,41 @@ class _StderrHandler(logging.StreamHandler):
     def stream(self, value): self._stream = value
 
 # %% ../nbs/09a_logging.ipynb #555d16ec
+LEVELS = dict(debug=logging.DEBUG, info=logging.INFO, warning=logging.WARNING, error=logging.ERROR, critical=logging.CRITICAL)
+
+def log_level(name, # a level name (debug, info, warning, error, critical; passive = `default`) or a logging int
+              default:int=logging.INFO, # the level `passive` stands for
+             ) -> int:
+    "The logging level number of `name`."
+    if isinstance(name, int) and not isinstance(name, bool): return name
+    key = str(name).strip().lower()
+    if key == 'passive': return default
+    if key not in LEVELS: raise ValueError(f'log level {name!r}: use one of {", ".join([*LEVELS, "passive"])}')
+    return LEVELS[key]
+
 def setup_logging(debug: bool = None, # DEBUG level for the package; None = the INSPECT_VL_DEBUG env var
-                  verbose: bool = None, # every process logs everything; None = the INSPECT_VL_VERBOSE env var
+                  verbose: bool = None, # every process logs at the main level; None = the INSPECT_VL_VERBOSE env var
                   stream = None, # where to write (default: sys.stderr at the time of each record)
+                  level = 'info', # the package level on rank 0 (DEBUG if debug)
+                  replica_level = 'warning', # the package level on the other ranks
+                  rank: int = None, # this process's rank; None = read from the environment (`process_rank`)
                  ) -> logging.Logger:
-    "Configure the `inspect_vl` logger once (handler, rank filter, level); calling again updates it. Returns it."
+    "Configure the `inspect_vl` logger (handler, rank filter, this rank's level); calling again updates it. Returns it."
     if debug is not None: os.environ['INSPECT_VL_DEBUG'] = '1' if debug else '0'        # child processes inherit it
     if verbose is not None: os.environ['INSPECT_VL_VERBOSE'] = '1' if verbose else '0'
+    main = logging.DEBUG if env_flag('INSPECT_VL_DEBUG') else log_level(level, logging.INFO)
+    replica = main if env_flag('INSPECT_VL_VERBOSE') else log_level(replica_level, logging.WARNING)
     logger = logging.getLogger(PACKAGE_LOGGER)
     handler = next((h for h in logger.handlers if getattr(h, '_inspect_vl', False)), None)
     if handler is None or stream is not None:
         if handler is not None: logger.removeHandler(handler)
         handler = _StderrHandler(stream)
         handler._inspect_vl = True
-        handler.addFilter(RankFilter())
         handler.setFormatter(logging.Formatter(LOG_FORMAT, DATE_FORMAT))
         logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG if env_flag('INSPECT_VL_DEBUG') else logging.INFO)
+    for f in [f for f in handler.filters if isinstance(f, RankFilter)]: handler.removeFilter(f)
+    handler.addFilter(RankFilter(main, replica, rank))
+    logger.setLevel(main if (process_rank() if rank is None else rank) == 0 else replica)
     logger.propagate = False
     return logger
 

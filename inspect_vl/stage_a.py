@@ -22,6 +22,7 @@ from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from .generate import DecodeSettings, GenerationResult, load_rgb
 from .records import ImageLoadError
+from .logging_utils import setup_logging
 
 # %% ../nbs/12_stage_a.ipynb #9978bc86
 _log = logging.getLogger('inspect_vl.stage_a')
@@ -197,8 +198,9 @@ class _Single:
 def process_state():
     "accelerate's `PartialState` when launched on several processes, else a single-process stand-in."
     if int(os.environ.get('WORLD_SIZE', '1')) > 1:
+        import torch
         from accelerate import PartialState
-        return PartialState()
+        return PartialState(cpu=not torch.cuda.is_available())   # gloo processes on a CPU machine
     return _Single()
 
 # %% ../nbs/12_stage_a.ipynb #b73f5cf1
@@ -348,10 +350,13 @@ class StageAResult:
     output: Path
     selected: int = 0
     skipped: int = 0       # groups already finished by an earlier run
-    written: int = 0       # rows written by this run (this process)
-    errors: int = 0        # groups (or images, per_image) that failed
+    written: int = 0       # groups (images, per_image) done by this run, all processes
+    errors: int = 0        # groups (or images, per_image) that failed, all processes
     bad_format: int = 0    # summaries kept although they break the summary grammar
     sampling: dict = field(default_factory=dict)
+    rank: int = 0          # this process
+    world: int = 1         # number of processes
+    by_rank: list = field(default_factory=list)   # per process: dict(rank, written, errors, bad_format)
 
 def _prepare_outputs(cfg):
     "Before anyone appends: cut a torn last row off every file an earlier (killed) run left, and drop its temporary files."
@@ -388,8 +393,8 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
     state = process_state()
     groups = discover_groups(cfg.input_dir, cfg.mission, include_empty=True)
     groups, sampling = sample_groups(groups, cfg.pass_group_number, cfg.fail_group_number, cfg.sample_seed)
-    res = StageAResult(cfg.path('.jsonl'), selected=len(groups), sampling=sampling)
-    if state.is_main_process: _log.info(f'{cfg.mission}: {sampling}')
+    res = StageAResult(cfg.path('.jsonl'), selected=len(groups), sampling=sampling, rank=state.process_index, world=state.num_processes)
+    _log.info(f'{cfg.mission}: process {res.rank} of {res.world} ({cfg.sharding_mode}); {sampling}')   # shown by rank 0 only
     if not groups:
         _log.warning(f'{cfg.mission}: no groups found (or the caps keep none); nothing written'); return res
     Path(cfg.output_dir).mkdir(parents=True, exist_ok=True)
@@ -404,8 +409,11 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
              else len([1 for g in groups if g.key not in done for _ in g.images][state.process_index::state.num_processes]))
     with tqdm(total=total, desc=f'stage-A {cfg.mission}', disable=not (cfg.progress and state.is_main_process)) as bar:
         st = run(cfg, generator, groups, done, state, bar)
-    res.written, res.errors, res.bad_format = st['written'], st['errors'], st['bad_format']
-    state.wait_for_everyone()
+    res.by_rank = [dict(rank=state.process_index, **st)]
+    if state.num_processes > 1:
+        from accelerate.utils import gather_object
+        res.by_rank = sorted(gather_object(res.by_rank), key=lambda d: d['rank'])   # also a barrier
+    for k in ('written', 'errors', 'bad_format'): setattr(res, k, sum(d[k] for d in res.by_rank))
     if state.is_main_process:
         extra = _merge_per_image(cfg, groups, done) if cfg.sharding_mode == 'per_image' else ((), ())
         _merge(cfg, groups, *extra)
@@ -457,7 +465,7 @@ def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
     import torch
     from inspect_vl.model import load_model, load_processor
     from inspect_vl.generate import GenerationEngine
-    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format='[%(asctime)s] [%(levelname)s] [%(name)s] %(message)s')
+    setup_logging(debug=debug or None)   # info from rank 0 only, warnings from every rank
     try:
         cfg = StageAConfig(input_dir, output_dir, mission, dataset=dataset, prompt_profile=prompt_profile,
                            mission_focus=not no_mission_focus, compact_prompts=compact_prompts, batch_size=batch_size, max_new_tokens=max_new_tokens,
@@ -474,4 +482,8 @@ def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
         _log.error(f'stage-a failed: {type(e).__name__}: {e}')
         if debug: raise
         raise SystemExit(1)
-    print(f'stage-a: {res.written} groups written, {res.skipped} already done, {res.errors} failed -> {res.output}')
+    if res.rank != 0: return
+    unit = 'groups' if sharding_mode == 'per_group' else 'images'
+    per = ', '.join(f"rank {d['rank']}: {d['written']}" for d in res.by_rank)
+    ranks = f' over {res.world} processes ({per})' if res.world > 1 else ''
+    print(f'stage-a: {res.written} {unit} written{ranks}, {res.skipped} groups already done, {res.errors} failed -> {res.output}')

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from ..generate import DecodeSettings
+from ..generate import DecodeSettings, token_counter
 from .verdicts import (Ticket, Candidate, Selection, ScriptedGenerator, to_simplified, normalize_spaces,
     count_objects, sorted_experiences, text_conversation, STAGE_B_MISSION_FOCUS)
 
@@ -20,10 +20,10 @@ __all__ = ['log', 'DECISION_PROMPT', 'OPS_PROMPT', 'REFLECTION_FORBIDDEN', 'now_
            'GuidanceCorruptError', 'MissionGuidance', 'parse_mission_section', 'read_guidance_file', 'GuidanceOp',
            'normalize_rule_text', 'apply_operations', 'GuidanceRepository', 'setup_run_guidance',
            'restore_last_snapshot', 'hypothesis_signature', 'build_current_evidence_map', 'HypothesisPool',
-           'ExperienceRecord', 'case_priority', 'render_case', 'CaseBundle', 'approx_tokens', 'build_case_bundle',
-           'ReflectionJSONError', 'extract_json', 'resolve_ticket_ids', 'has_reflection_forbidden',
-           'looks_like_summary', 'rule_signature', 'similar_rule_key', 'validate_operations', 'conflicts_with_scaffold',
-           'validate_hypotheses', 'closure', 'drain_feedback', 'retry_batch_size', 'ReflectionConfig', 'Reflector']
+           'ExperienceRecord', 'case_priority', 'render_case', 'CaseBundle', 'build_case_bundle', 'ReflectionJSONError',
+           'extract_json', 'resolve_ticket_ids', 'has_reflection_forbidden', 'looks_like_summary', 'rule_signature',
+           'similar_rule_key', 'validate_operations', 'conflicts_with_scaffold', 'validate_hypotheses', 'closure',
+           'drain_feedback', 'retry_batch_size', 'ReflectionConfig', 'Reflector']
 
 # %% ../../nbs/13b_stage_b_guidance.ipynb #bf8adab9
 log = logging.getLogger('inspect_vl.stage_b')
@@ -431,13 +431,10 @@ class CaseBundle:
     shorthand: dict            # {'第1组': ticket_key, ...}
     dropped: list              # records left out by the token budget
 
-def approx_tokens(text:str) -> int:
-    "Token count without a tokenizer: about 6 characters a token."
-    return max(1, len(text) // 6)
-
 def build_case_bundle(records:list, mission:str, guidance:MissionGuidance, reflection_cycle:int,
-                      token_budget:int=4096, # tokens allowed for template + bundle
-                      count_tokens:Callable=approx_tokens, template:str='') -> CaseBundle:
+                      token_budget:int, # tokens allowed for template + bundle
+                      count_tokens:Callable, # fn(text) -> tokens: the model's tokenizer (`generate.token_counter`)
+                      template:str='') -> CaseBundle:
     "Pack the cases (most instructive first) into a bundle within `token_budget`; the first case is always kept."
     order = sorted(range(len(records)), key=lambda i: (-case_priority(records[i]), i))
     exps = sorted_experiences(guidance.experiences)
@@ -680,11 +677,13 @@ class Reflector:
                  pool:HypothesisPool|None=None,
                  on_need_review:Callable=None, # fn(row, record): a need-review row was produced
                  on_reflection:Callable=None, # fn(row): a reflection.jsonl row was produced
-                 seed:int=0, count_tokens:Callable=None):
+                 seed:int=0, # base seed of the reflection calls
+                 count_tokens:Callable=None, # fn(text) -> tokens; None: the generator's (`generate.token_counter`)
+                ):
         self.gen, self.repo, self.mission, self.cfg, self.seed = generator, repo, mission, cfg, seed
         self.pool = pool or HypothesisPool(min_support_cycles=cfg.hypothesis_min_support_cycles, min_unique_ticket_keys=cfg.hypothesis_min_unique_ticket_keys)
         self.on_need_review, self.on_reflection = on_need_review or (lambda row, rec: None), on_reflection or (lambda row: None)
-        self.count_tokens = count_tokens or getattr(generator, 'count_tokens', None) or approx_tokens
+        self.count_tokens = count_tokens or token_counter(generator)
         self.decision_prompt = Path(cfg.decision_prompt_path).read_text(encoding='utf-8').strip() if cfg.decision_prompt_path else DECISION_PROMPT
         self.ops_prompt = Path(cfg.ops_prompt_path).read_text(encoding='utf-8').strip() if cfg.ops_prompt_path else OPS_PROMPT
         for name, p in (('decision_prompt_path', self.decision_prompt), ('ops_prompt_path', self.ops_prompt)):

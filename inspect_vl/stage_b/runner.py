@@ -21,16 +21,18 @@ from inspect_vl.stage_b.guidance import (ReflectionConfig, Reflector, Experience
     MissionGuidanceError, GuidanceCorruptError, setup_run_guidance, restore_last_snapshot, read_guidance_file, parse_mission_section,
     now_iso, extract_json)
 from ..io import append_jsonl, read_jsonl, atomic_write_json, atomic_write_text
+from ..logging_utils import setup_logging
+from ..stage_a import process_state
 
 # %% auto #0
-__all__ = ['ARTIFACT_JSONL', 'RUN_END_FILES', 'LEGACY_FILES', 'DEFAULT_STOP', 'WORLD_MISSION', 'WORLD_RULE', 'PARTIAL_RULE',
-           'SCHEMA_KEYS', 'stage_b_cli', 'stage_b_report_cli', 'guidance_restore_cli', 'StageBConfigError',
-           'ModelConfig', 'GuidanceConfig', 'OutputConfig', 'DecodeConfig', 'SamplerConfig', 'SelectionConfig',
-           'ManualReviewConfig', 'RunnerConfig', 'LifecycleConfig', 'DistillationConfig', 'StageBConfig',
-           'config_from_dict', 'load_stage_b_config', 'config_to_dict', 'RunArtifacts', 'decode_settings', 'rollout',
-           'StageBRunner', 'write_need_review_summary', 'rebuild_group_report', 'world_rows',
-           'scripted_world_generator', 'make_scripted_world', 'verify_run_artifacts', 'plot_metrics', 'stable_view',
-           'make_generator', 'console_command']
+__all__ = ['ARTIFACT_JSONL', 'RUN_END_FILES', 'LEGACY_FILES', 'LEGACY_DIRS', 'DEFAULT_STOP', 'WORLD_MISSION', 'WORLD_RULE',
+           'PARTIAL_RULE', 'SCHEMA_KEYS', 'stage_b_cli', 'stage_b_report_cli', 'guidance_restore_cli',
+           'StageBConfigError', 'ModelConfig', 'GuidanceConfig', 'OutputConfig', 'DecodeConfig', 'SamplerConfig',
+           'SelectionConfig', 'ManualReviewConfig', 'RunnerConfig', 'LifecycleConfig', 'DistillationConfig',
+           'StageBConfig', 'config_from_dict', 'load_stage_b_config', 'config_to_dict', 'RunArtifacts',
+           'decode_settings', 'rollout', 'StageBRunner', 'write_need_review_summary', 'rebuild_group_report',
+           'world_rows', 'scripted_world_generator', 'make_scripted_world', 'verify_run_artifacts', 'plot_metrics',
+           'stable_view', 'make_generator', 'console_command']
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #6996ba23
 class StageBConfigError(ValueError):
@@ -177,7 +179,8 @@ def _check(cfg:StageBConfig, src:str):
     if cfg.guidance.retention < 1: bad('guidance.retention', 'must be > 0')
     if cfg.sampler.samples_per_decode < 1: bad('sampler.samples_per_decode', 'must be > 0')
     for i, d in enumerate(cfg.sampler.grid):
-        try: DecodeSettings(temperature=d.temperature, top_p=d.top_p, max_new_tokens=d.max_new_tokens, repetition_penalty=d.repetition_penalty)
+        try: DecodeSettings(temperature=d.temperature, top_p=d.top_p, max_new_tokens=d.max_new_tokens, repetition_penalty=d.repetition_penalty,
+                            no_repeat_ngram_size=d.no_repeat_ngram_size or 0)
         except ValueError as e: bad(f'sampler.grid[{i}]', str(e))
     if cfg.selection.policy not in ('top_label', 'top_semantic'): bad('selection.policy', f'{cfg.selection.policy!r} is not top_label or top_semantic')
     if cfg.selection.tie_break != 'temperature': bad('selection.tie_break', f'{cfg.selection.tie_break!r}: the only tie break is temperature')
@@ -210,10 +213,11 @@ def config_to_dict(cfg:StageBConfig) -> dict:
     return json.loads(json.dumps(asdict(cfg), default=list))
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #bdbae815
-ARTIFACT_JSONL = ('trajectories.jsonl', 'selections.jsonl', 'need_review_queue.jsonl', 'prompt_wishlist.jsonl', 'failure_malformed.jsonl',
+ARTIFACT_JSONL = ('trajectories.jsonl', 'selections.jsonl', 'need_review_queue.jsonl', 'failure_malformed.jsonl',
                   'reflection.jsonl', 'hypothesis_events.jsonl', 'metrics.jsonl', 'group_report_delta.jsonl', 'failure_ingest.jsonl')
 RUN_END_FILES = ('need_review.json', 'group_report.jsonl', 'distill_chatml.jsonl')
-LEGACY_FILES = ('metrics_epoch.jsonl', 'manual_review_queue.jsonl')
+LEGACY_FILES = ('metrics_epoch.jsonl', 'manual_review_queue.jsonl', 'prompt_wishlist.jsonl')   # removed by reset, never written
+LEGACY_DIRS = ('reflection_cache',)
 
 class RunArtifacts:
     "The files of one Stage-B run folder."
@@ -226,7 +230,7 @@ class RunArtifacts:
         for n in ARTIFACT_JSONL: atomic_write_text(self[n], '', fsync=False)
         atomic_write_json(self['hypotheses.json'], {}, fsync=False)
         for n in RUN_END_FILES + LEGACY_FILES: self[n].unlink(missing_ok=True)
-        shutil.rmtree(self['reflection_cache'], ignore_errors=True); self['reflection_cache'].mkdir()
+        for n in LEGACY_DIRS: shutil.rmtree(self[n], ignore_errors=True)
     def append(self, name:str, row:dict): append_jsonl(self[name], row)
     def rows(self, name:str) -> list: return read_jsonl(self[name])
 
@@ -236,6 +240,7 @@ DEFAULT_STOP = ('\nassistant', 'assistant\n', 'assistant:', 'Assistant:', '<|end
 def decode_settings(d:DecodeConfig, sample_index:int=0) -> DecodeSettings:
     "The engine's DecodeSettings for grid entry `d` and sample `sample_index`."
     return DecodeSettings(temperature=d.temperature, top_p=d.top_p, repetition_penalty=d.repetition_penalty, max_new_tokens=d.max_new_tokens,
+                          no_repeat_ngram_size=d.no_repeat_ngram_size or 0,
                           stop=tuple(d.stop) or DEFAULT_STOP, seed=None if d.seed is None else d.seed + sample_index)
 
 def rollout(generator, tickets:list, experiences:dict, domain:str, grid:tuple, samples_per_decode:int=1) -> list:
@@ -398,6 +403,8 @@ class StageBRunner:
     def run(self) -> Path:
         "Run every epoch; returns the run folder."
         self.t0 = time.perf_counter()
+        log.info('stage-b %s: process %d of %d, %d tickets, %d epochs -> %s', self.mission, self.rank, self.world, len(self.tickets),
+                 self.cfg.runner.epochs, self.run_dir)   # shown by rank 0 only
         if self.is_main: self._setup()
         if self.world > 1: self.state.wait_for_everyone()
         cfg, n = self.cfg, len(self.tickets)
@@ -736,14 +743,10 @@ def _stage_b(config:str, # path to the Stage-B YAML config
              debug:bool=False, # debug logging
             ):
     "Run Stage-B (the group verdict loop with guidance reflection) from a YAML config."
-    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format='%(levelname)s %(name)s: %(message)s')
+    setup_logging(debug=debug or None)   # info from rank 0 only, warnings from every rank
     try:
         cfg = load_stage_b_config(config)
-        state = None
-        if int(os.environ.get('WORLD_SIZE', '1')) > 1:
-            import torch
-            from accelerate import PartialState
-            state = PartialState(cpu=not torch.cuda.is_available())   # gloo processes on a CPU machine
+        state = process_state()              # accelerate's PartialState under torchrun (gloo on a CPU machine)
         runner = StageBRunner(cfg, make_generator(cfg.model), state=state, reset=reset or None)
         run_dir = runner.run()
     except (StageBConfigError, MissionGuidanceError, RuntimeError, FileNotFoundError) as e:
