@@ -49,7 +49,7 @@ def align_token_types(types, # token types of the answer's tokens, in order
     return out
 
 def row_token_types(tokenizer, sample: dict) -> tuple:
-    "`(types, aligned)`: the token types of one encoded sample, and whether its answer tokens are its supervised tokens."
+    "`(types, aligned)`: the token types of one encoded sample, and whether its answer tokens are its supervised tokens (a prefix of them when the sample was cut on the right)."
     text, ct = sample['assistant_text'], sample['assistant_char_types']
     fast = getattr(tokenizer, '_tokenizer', None)        # the `tokenizers` backend: same ids and offsets, less overhead
     if fast is not None and hasattr(fast, 'encode'):
@@ -60,7 +60,8 @@ def row_token_types(tokenizer, sample: dict) -> tuple:
     labels = sample['labels']
     sup = sample['input_ids'][labels != -100]
     ids = torch.as_tensor(tids, dtype=sup.dtype)
-    aligned = len(ids) <= len(sup) and torch.equal(sup[:len(ids)], ids)
+    n = min(len(ids), len(sup))
+    aligned = (len(ids) <= len(sup) or sample.get('truncated', 0) > 0) and torch.equal(sup[:n], ids[:n])
     return align_token_types(types, labels), aligned
 
 # %% ../nbs/07_collate.ipynb #002c3d75
@@ -205,8 +206,13 @@ def check_batch(batch: dict,      # a collated batch
                 raise HealthCheckError(f'H4: row {i}: supervised tokens start at {p}, not right after an assistant header')
         if samples is not None:
             s = samples[i]
-            if 'assistant_text' in s and tok.decode(ids[i][sup]) != s['assistant_text'] + '<|im_end|>':
-                raise HealthCheckError(f'H4: row {i}: the supervised tokens are not exactly the answer + <|im_end|>')
+            if 'assistant_text' in s:
+                full, got = s['assistant_text'] + '<|im_end|>', tok.decode(ids[i][sup])
+                cut = sup[am[i].nonzero().max()]                 # the row ends inside the answer: it was cut on the right
+                if cut and got != full:                          # then a prefix of the answer (its last character may be split)
+                    if not full.startswith(got.rstrip('\ufffd')):
+                        raise HealthCheckError(f'H4: row {i}: the supervised tokens of this truncated sample are not the start of the answer')
+                elif got != full: raise HealthCheckError(f'H4: row {i}: the supervised tokens are not exactly the answer + <|im_end|>')
             if s.get('mode') == 'dense' and s.get('objects') is not None:
                 try: check_geometry_normalization(s, *s['image_size'], emit_norm)
                 except ValueError as e: raise HealthCheckError(f'row {i}: {e}') from None

@@ -12,10 +12,10 @@ from typing import Iterable, Iterator
 
 # %% auto #0
 __all__ = ['RecordError', 'desc_problems', 'geometry_problems', 'object_problems', 'summary_problems', 'ImageLoadError',
-           'image_size', 'to_rgb', 'load_image', 'record_problems', 'check_record', 'ValidationReport', 'RecordReader',
-           'read_records', 'validate_file', 'record_line', 'write_records', 'canonical_polygon', 'canonical_line',
-           'ImportReport', 'coco_to_records', 'labelme_to_records', 'split_records', 'import_annotations',
-           'validate_cli', 'import_cli']
+           'image_size', 'to_rgb', 'upright', 'load_image', 'record_problems', 'check_record', 'ValidationReport',
+           'RecordReader', 'read_records', 'validate_file', 'record_line', 'write_records', 'canonical_polygon',
+           'canonical_line', 'ImportReport', 'coco_to_records', 'labelme_to_records', 'split_records',
+           'import_annotations', 'validate_cli', 'import_cli']
 
 # %% ../nbs/02_records.ipynb #1ac92735
 from fastcore.script import call_parse
@@ -174,18 +174,30 @@ def to_rgb(im:Image.Image, # a loaded image of any mode
         im = Image.alpha_composite(Image.new('RGBA', im.size, tuple(background) + (255,)), im.convert('RGBA'))
     return im if im.mode == 'RGB' else im.convert('RGB')
 
+def upright(im:Image.Image) -> Image.Image: # a loaded image
+    "`im` turned as its EXIF orientation says; `im` itself (no copy) when it is already upright."
+    try: o = int(im.getexif().get(_ORIENTATION, 1))
+    except Exception: o = 1
+    return ImageOps.exif_transpose(im) if o not in (0, 1) else im
+
 def load_image(path, # an image file (JPEG, PNG, ...)
                background:tuple=(255, 255, 255), # colour under transparent pixels
               ) -> Image.Image:
     "An image file as 8-bit RGB as displayed (EXIF orientation, 16-bit scaled, alpha flattened), else `ImageLoadError`."
-    with _open_image(path) as im:
+    im = _open_image(path)
+    try:
         if 0 in im.size: raise ImageLoadError(path, f'has zero size ({im.size[0]}×{im.size[1]})')
         try:
             im.load()
-            return to_rgb(ImageOps.exif_transpose(im), background)
+            out = to_rgb(upright(im), background)
         except Exception as e:
             raise ImageLoadError(path, f'truncated or corrupt image data ({type(e).__name__}: {e})',
                                  'replace it with a complete copy of the image') from None
+    except BaseException: im.close(); raise
+    if out is im and getattr(im, 'n_frames', 1) == 1: return im   # decoded in place; PIL closed the file after load
+    if out is im: out = im.copy()                                  # a multi-frame file stays open: keep a copy, close it
+    im.close()
+    return out
 
 # %% ../nbs/02_records.ipynb #36f0927a
 def _messages_problems(msgs) -> list:
