@@ -656,9 +656,9 @@ class ReflectionConfig:
     token_budget: int|None = None                # None: max_reflection_length
     retry_budget_per_group_per_epoch: int = 2
     max_calls_per_epoch: int|None = None
-    allow_uncertain: bool = False                # parsed, unused (as upstream)
-    eligibility_policy: str = 'selected_mismatch_or_all_wrong'
-    all_wrong_strategy: str = 'learn'
+    allow_uncertain: bool = False                # must stay false: verdicts are binary (the loader refuses true)
+    eligibility_policy: str = 'selected_mismatch_or_all_wrong'   # the one policy (the loader refuses others)
+    all_wrong_strategy: str = 'learn'            # the one strategy (the loader refuses others)
 
     def __post_init__(self):
         for k in ('batch_size', 'max_new_tokens', 'max_reflection_length', 'hypothesis_min_support_cycles', 'hypothesis_min_unique_ticket_keys'):

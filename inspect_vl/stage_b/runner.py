@@ -188,6 +188,12 @@ def _check(cfg:StageBConfig, src:str):
     if cfg.runner.epochs < 1: bad('runner.epochs', 'must be > 0')
     if cfg.runner.per_rank_rollout_batch_size < 1: bad('runner.per_rank_rollout_batch_size', 'must be > 0')
     if cfg.runner.logging_steps < 1: bad('runner.logging_steps', 'must be > 0')
+    r = cfg.reflection                # fixed behaviours: other values are refused rather than ignored
+    if r.allow_uncertain: bad('reflection.allow_uncertain', 'verdicts are binary (pass / fail); uncertain answers are never accepted, set it to false or delete it')
+    if r.eligibility_policy != 'selected_mismatch_or_all_wrong':
+        bad('reflection.eligibility_policy', f'{r.eligibility_policy!r}: the only policy is selected_mismatch_or_all_wrong (a ticket is reflected on when the '
+            'selected verdict misses the label or every candidate does); delete the key')
+    if r.all_wrong_strategy != 'learn': bad('reflection.all_wrong_strategy', f'{r.all_wrong_strategy!r}: the only strategy is learn; delete the key')
     if cfg.runner.rollout_batch_size is not None: log.warning('%s: runner.rollout_batch_size is a legacy key and is ignored; use per_rank_rollout_batch_size', src)
     for k in ('decision_prompt_path', 'ops_prompt_path'):
         p = getattr(cfg.reflection, k)
