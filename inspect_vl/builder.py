@@ -198,7 +198,7 @@ class JSONLinesBuilder:
             return {'assistant_text': s}
         objs = record.get('objects') or []
         if not objs and self.empty_dense == 'raise':
-            raise BuilderError("objects: empty; dense mode needs at least one object (use summary mode for such records, or empty_dense='empty')")
+            raise BuilderError("objects: empty; dense mode needs at least one object (set custom.empty_dense: empty to answer {}, or use summary mode for such records)")
         W, H = record.get('width'), record.get('height')
         if not (isinstance(W, int) and isinstance(H, int) and W > 0 and H > 0):
             raise BuilderError(f'width/height: {W!r}×{H!r}; dense mode needs the pixel size of the frame as positive ints')

@@ -408,6 +408,8 @@ class ModelConfig(_Section):
     attn_impl: Literal['sdpa', 'eager', 'flash_attention_2', 'flash_attention_3'] = 'sdpa'  # attention kernel
     max_model_len: int | None = _f(None, gt=0)  # compatibility only (see _compat); global_max_length fills it
     build_tiny: bool = False           # build the tiny random Qwen3-VL at `model` if that folder does not exist (smoke runs)
+    _compat = {'max_model_len': 'it sized the reference\'s vLLM engine; here template.max_length bounds every sample and '
+                                'generation sets its own max_new_tokens'}
 
 # %% ../nbs/09_config.ipynb #324de1fe
 @dataclass(frozen=True)

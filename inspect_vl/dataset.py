@@ -531,7 +531,7 @@ def dataset_from_config(cfg,             # a loaded run config (inspect_vl.confi
     aug = augmenter if (train and cu.augmentation_enabled) else None
     spp = (SummaryLabelNormalizer(),) if cu.summary_label_grouping else ()
     common = dict(emit_norm=cu.emit_norm, seed=seed, max_length=cfg.template.max_length, summary_preprocessors=spp,
-                  truncation_strategy=cfg.template.truncation_strategy)
+                  truncation_strategy=cfg.template.truncation_strategy, empty_dense=cu.empty_dense)
     if cu.fusion_config is not None:
         fusion = cfg.fusion() if callable(cfg.fusion) else cfg.fusion
         return FusionCaptionDataset(fusion, processor, split=split, augmenter=aug, bypass_prob=0.0 if isinstance(aug, Augmenter) else cu.effective_bypass_prob,
@@ -541,7 +541,8 @@ def dataset_from_config(cfg,             # a loaded run config (inspect_vl.confi
     ps = _prompt_settings(getattr(cfg, 'prompts', None))
     sd, ud = resolve_prompts('dense', ps, user_prompt=cu.user_prompt)
     ss, us = resolve_prompts('summary', ps, system_prompt_summary=cu.system_prompt_summary)
-    builder = JSONLinesBuilder(emit_norm=cu.emit_norm, system_prompt=sd, user_prompt=ud, system_prompt_summary=ss, user_prompt_summary=us)
+    builder = JSONLinesBuilder(emit_norm=cu.emit_norm, system_prompt=sd, user_prompt=ud, system_prompt_summary=ss, user_prompt_summary=us,
+                               empty_dense=cu.empty_dense)
     ratio = cu.summary_probability if (train or cu.use_summary) else 0.0
     return DenseCaptionDataset(_resolve_path(path, base_dir), processor, builder=builder, summary_ratio=ratio, augmenter=aug,
                                bypass_prob=0.0 if isinstance(aug, Augmenter) else cu.effective_bypass_prob, shuffle=train,
