@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_augment.ipynb #3e35542f
 from __future__ import annotations
-import copy, difflib, hashlib, io, json, math, os, random, zlib
+import copy, difflib, hashlib, io, json, math, os, random, threading, zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -20,9 +20,9 @@ __all__ = ['OPS', 'AugmentationError', 'mix_seed', 'sample_seed', 'make_sample_i
            'ColourOp', 'BarrierOp', 'PatchOp', 'HFlip', 'VFlip', 'Rotate', 'Scale', 'Translate', 'Shift', 'Shear',
            'AugmentTelemetry', 'ResizeByScale', 'PadToMultiple', 'fit_canvas', 'ExpandToFitAffine', 'mark_partial',
            'RandomCrop', 'Crop', 'ColorJitter', 'Gamma', 'HSV', 'CLAHE', 'AutoContrast', 'Solarize', 'Posterize',
-           'Sharpness', 'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op', 'build_pipeline',
-           'demo_scene', 'PatchBankError', 'check_single_node', 'Patch', 'PatchBank', 'SmallObjectZoomPaste',
-           'ObjectClusterCopyPaste', 'LineSegmentCopyPaste', 'draw_sample']
+           'Sharpness', 'AlbumentationsColor', 'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op',
+           'build_pipeline', 'demo_scene', 'PatchBankError', 'check_single_node', 'Patch', 'PatchBank', 'overlap_share',
+           'desc_class', 'SmallObjectZoomPaste', 'ObjectClusterCopyPaste', 'LineSegmentCopyPaste', 'draw_sample']
 
 # %% ../nbs/01_augment.ipynb #8b14b87f
 class AugmentationError(ValueError):
@@ -58,7 +58,7 @@ _INF = float('inf')
 @dataclass(frozen=True)
 class Param:
     "How one op parameter is checked: its kind, allowed range (inclusive) or choices."
-    kind: str                # 'prob' | 'float' | 'int' | 'range' | 'bool' | 'choice' | 'box' | 'pair' | 'floats'
+    kind: str                # 'prob' | 'float' | 'int' | 'range' | 'bool' | 'choice' | 'box' | 'pair' | 'floats' | 'strs'
     lo: float = -_INF
     hi: float = _INF
     choices: tuple = ()
@@ -71,7 +71,8 @@ class Param:
         span = f'[{self.lo:g}, {self.hi:g}]'
         return {'prob': 'a probability in [0, 1]', 'float': f'a number in {span}', 'int': f'an integer in {span}',
                 'range': f'[lo, hi] with lo ≤ hi, both in {span}', 'box': '[x1, y1, x2, y2] pixels with x1 < x2, y1 < y2',
-                'pair': f'two integers in {span}', 'floats': f'a non-empty list of numbers in {span}'}[self.kind] + (' or null' if self.optional else '')
+                'pair': f'two integers in {span}', 'floats': f'a non-empty list of numbers in {span}',
+                'strs': 'a non-empty list of non-empty strings'}[self.kind] + (' or null' if self.optional else '')
 
     def check(self, op: str, name: str, v):
         "Return `v` normalised (tuples for ranges) or raise `AugmentationError` naming op, param and allowed values."
@@ -109,6 +110,9 @@ class Param:
         if k == 'floats':
             if not v or not all(inside(x) for x in v): raise bad(nan(*v))
             return tuple(float(x) for x in v)
+        if k == 'strs':
+            if not v or not all(isinstance(x, str) and x.strip() for x in v): raise bad('not a list of non-empty strings')
+            return tuple(x.strip() for x in v)
         raise bad(f'unknown parameter kind {k}')
 
 # %% ../nbs/01_augment.ipynb #bf1a46ac
@@ -566,6 +570,52 @@ class Sharpness(ColourOp):
         f = args[0]
         return cv2.addWeighted(img, f, cv2.filter2D(img, -1, _SMOOTH), 1 - f, 0)
 
+# %% ../nbs/01_augment.ipynb #c96dec1f
+def _albumentations_recipe(preset: str) -> list:
+    "The transforms of one preset (all photometric: pixel values change, geometry does not)."
+    os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')   # no network call at import (clusters are often offline)
+    import albumentations as A
+    if preset == 'strong':
+        return [A.RandomBrightnessContrast(brightness_limit=0.3, contrast_limit=0.3, p=0.8),
+                A.HueSaturationValue(hue_shift_limit=15, sat_shift_limit=30, val_shift_limit=20, p=0.7),
+                A.RandomGamma(gamma_limit=(70, 150), p=0.5),
+                A.CLAHE(clip_limit=(1, 3), tile_grid_size=(8, 8), p=0.2),
+                A.OneOf([A.GaussNoise(std_range=(0.02, 0.06)), A.ISONoise(color_shift=(0.01, 0.04), intensity=(0.1, 0.4))], p=0.3),
+                A.OneOf([A.GaussianBlur(blur_limit=(3, 5)), A.MotionBlur(blur_limit=(3, 5))], p=0.2),
+                A.ImageCompression(quality_range=(50, 95), p=0.3)]
+    return [A.RandomBrightnessContrast(brightness_limit=0.4, contrast_limit=0.4, p=0.9),
+            A.HueSaturationValue(hue_shift_limit=40, sat_shift_limit=60, val_shift_limit=40, p=0.8),
+            A.RandomGamma(gamma_limit=(60, 170), p=0.6),
+            A.RGBShift(r_shift_limit=30, g_shift_limit=30, b_shift_limit=30, p=0.5),
+            A.CLAHE(clip_limit=(1, 6), p=0.3),
+            A.OneOf([A.ToGray(p=1), A.ChannelShuffle(p=1), A.Posterize(num_bits=(3, 5), p=1), A.Solarize(threshold_range=(0.5, 1.0), p=1),
+                     A.Equalize(p=1)], p=0.5),
+            A.OneOf([A.GaussNoise(std_range=(0.04, 0.12)), A.ISONoise(color_shift=(0.02, 0.08), intensity=(0.3, 0.8))], p=0.5),
+            A.OneOf([A.GaussianBlur(blur_limit=(3, 7)), A.MotionBlur(blur_limit=(3, 9)), A.Sharpen(alpha=(0.3, 0.7))], p=0.4),
+            A.ImageCompression(quality_range=(25, 80), p=0.5)]
+
+_ALB_PIPES, _ALB_LOCK = {}, threading.Lock()
+
+@register_op
+class AlbumentationsColor(ColourOp):
+    "A photometric albumentations recipe (`preset` strong | extreme); one seed per sample, replayed on each of its images."
+    name = 'albumentations_color'
+    schema = dict(preset=(Param('choice', choices=('strong', 'extreme')), 'strong'), prob=(_P, 1.0))
+    def draw(self, rng): return (rng.randrange(2 ** 31),) if self.gate(rng) else None
+    def _run(self, img, seed: int) -> dict:
+        with _ALB_LOCK:   # reseed-then-call on one shared pipeline: keep the pair together
+            pipe = _ALB_PIPES.get(self.preset)
+            if pipe is None:
+                import albumentations as A
+                pipe = _ALB_PIPES[self.preset] = A.Compose(_albumentations_recipe(self.preset), save_applied_params=True)
+            pipe.set_random_state(np.random.default_rng(int(seed)), random.Random(int(seed)))   # one stream for all: independent draws
+            return pipe(image=np.ascontiguousarray(img))
+    def apply(self, img, args): return self._run(img, args[0])['image']
+    def applied(self, img, args) -> list:
+        "The transforms that fire on `img` under draw `args`, with their drawn parameters (the image shape left out)."
+        return [(n, {k: v for k, v in p.items() if k != 'shape'}) for n, p in self._run(img, args[0])['applied_transforms']]
+
+
 # %% ../nbs/01_augment.ipynb #21787199
 @dataclass
 class AugmentResult:
@@ -665,8 +715,9 @@ class Curriculum:
             kinds.add(has[0]); end = ph[has[0]]
             if has[0] == 'until_step' and not (isinstance(end, int) and not isinstance(end, bool) and end > 0):
                 raise AugmentationError(f'{at}.until_step = {end!r}: a positive integer step is needed')
-            if has[0] == 'until_percent' and not (isinstance(end, (int, float)) and not isinstance(end, bool) and 0 < end <= 100):
-                raise AugmentationError(f'{at}.until_percent = {end!r}: a percent in (0, 100] is needed (50 means half of training)')
+            if has[0] == 'until_percent' and not (isinstance(end, (int, float)) and not isinstance(end, bool) and 1 < end <= 100):
+                raise AugmentationError(f'{at}.until_percent = {end!r}: a percent in (1, 100] is needed (50 means half of training); '
+                                        'values ≤ 1 are refused because some tools read them as fractions (1 = all of training): write 100 or 50')
             b = ph.get('bypass_prob')
             if b is not None: b = Param('prob').check(at, 'bypass_prob', b)
             over = {}
@@ -687,7 +738,9 @@ class Curriculum:
         if total_steps: self.resolve(total_steps)
 
     def resolve(self, total_steps: int) -> 'Curriculum':
-        "Turn percent boundaries into steps for a run of `total_steps`."
+        "Turn percent boundaries into steps for a run of `total_steps` optimizer steps (each `max(1, round(total·p/100))`)."
+        if isinstance(total_steps, bool) or not isinstance(total_steps, (int, np.integer)) or total_steps < 1:
+            raise AugmentationError(f'{self.where}: total_steps = {total_steps!r}; a positive integer (the run\'s optimizer steps) is needed')
         if self.percent:
             ends, prev = [], 0
             for p in self.phases:
@@ -700,7 +753,8 @@ class Curriculum:
 
     def state_at(self, step: int) -> dict:
         "{'bypass_prob': p, 'ops': {name: {param: value}}} at training `step`, interpolated linearly inside the current phase."
-        if self.ends is None: raise AugmentationError(f'{self.where}: percent phases need the total step count; call resolve(total_steps) first')
+        if self.ends is None: raise AugmentationError(f'{self.where}: percent phases need the total step count; call resolve(total_steps) first '
+                                                       '(on a built pipeline: augmenter.with_total_steps(n))')
         step = max(0, step)
         prev = dict(bypass=self.base_bypass, ops={n: dict(p) for n, p in self.base.items()})
         start = 0
@@ -739,6 +793,23 @@ class Augmenter:
         c = Compose(ops, self.compose.interpolation, self.compose.one_warp, self.compose.bank)
         self._cache = (step, c, state['bypass_prob'])
         return c, state['bypass_prob']
+
+    @property
+    def needs_total_steps(self) -> bool:
+        "True while the curriculum has until_percent phases not yet resolved against the run's total steps."
+        return self.curriculum is not None and self.curriculum.ends is None
+
+    def with_total_steps(self, total_steps: int) -> 'Augmenter':
+        "Resolve until_percent phases against the run's total optimizer steps (step phases need nothing); returns self."
+        if self.curriculum is not None:
+            self.curriculum.resolve(total_steps)
+            self._cache = (None, self.compose, self.bypass_prob)
+        return self
+
+    def params_at(self, step: int | None) -> dict:
+        "{'bypass_prob': p, 'ops': [{name, params}, ...]}: the parameters a sample augmented at training `step` gets."
+        c, b = self.at_step(step)
+        return {'bypass_prob': b, 'ops': [dict(name=op.name, params=op.params()) for op in c.ops]}
 
     def __call__(self, images, geoms: list, *, epoch: int = 0, index: int = 0, attempt: int = 0, step: int | None = None,
                  sample_id: int | None = None, seed: int | None = None) -> AugmentResult:
@@ -909,6 +980,28 @@ def _line_length(P) -> float: return float(np.hypot(*np.diff(P, axis=0).T).sum()
 
 def _without_tags(g: dict) -> dict: return {k: v for k, v in g.items() if not (k.startswith('__') or k in GEOMETRY_KEYS)}
 
+def overlap_share(g: dict,           # an object already in the picture (bbox_2d, poly or line)
+                  rect,              # (x1, y1, x2, y2): the pixels x1…x2−1, y1…y2−1 a paste overwrites
+                  mode: str = 'aabb',  # 'aabb': the object's box; 'mask': the object's drawn pixels
+                  line_buffer: float = 2.0, # half-width of a line in pixels: boxes grow by it, masks draw 2× it wide
+                 ) -> float:
+    "Share of object `g` that pixels pasted into `rect` would cover, measured on its box or on its rasterised mask."
+    x1, y1, x2, y2 = rect
+    a, line = _aabb(g), 'line' in g
+    if line: a = a + (-line_buffer, -line_buffer, line_buffer, line_buffer)
+    iw, ih = min(x2, a[2]) - max(x1, a[0]), min(y2, a[3]) - max(y1, a[1])
+    if iw <= 0 or ih <= 0: return 0.                  # boxes apart: the masks are too
+    if mode == 'aabb': return float(iw * ih / max((a[2] - a[0]) * (a[3] - a[1]), 1.))
+    ox, oy = math.floor(a[0]) - 1, math.floor(a[1]) - 1   # draw in a window around the (grown) box only
+    m = np.zeros((math.ceil(a[3]) - oy + 2, math.ceil(a[2]) - ox + 2), np.uint8)
+    P = np.rint(geometry_points(g) - (ox, oy)).astype(np.int32)
+    if line: cv2.polylines(m, [P], False, 1, thickness=max(1, round(2 * line_buffer)))
+    else: cv2.fillPoly(m, [P], 1)
+    total = cv2.countNonZero(m)
+    if total == 0: return 0.
+    r = m[max(0, y1 - oy):max(0, y2 - oy), max(0, x1 - ox):max(0, x2 - ox)]
+    return cv2.countNonZero(r) / total if r.size else 0.
+
 _PASTE_SCHEMA = dict(prob=(_P, 0.2), max_targets=(Param('int', 0, 64), 1), max_attempts=(Param('int', 1, 1000), 20),
                      overlap_threshold=(Param('float', 0, 1), 0.1),
                      source_mode=(Param('choice', choices=('self', 'mixed', 'bank')), 'self'),
@@ -916,6 +1009,7 @@ _PASTE_SCHEMA = dict(prob=(_P, 0.2), max_targets=(Param('int', 0, 64), 1), max_a
 
 class _PasteBase(PatchOp):
     bank_kind = ''
+    overlap_mode, line_buffer = 'aabb', 2.0   # fixed for the ops whose schema does not take them
 
     @property
     def uses_bank(self) -> bool: return self.source_mode != 'self' or self.bank_add_prob > 0
@@ -935,15 +1029,8 @@ class _PasteBase(PatchOp):
                 min(st.width, math.ceil(hi[0] + grow) + 1), min(st.height, math.ceil(hi[1] + grow) + 1))
 
     def _occludes(self, st, rect) -> bool:
-        "True when `rect` would hide more than overlap_threshold of any object already there (lines grown by 2 px)."
-        x1, y1, x2, y2 = rect
-        for g in st.geoms:
-            a = _aabb(g)
-            if 'line' in g: a = a + (-2, -2, 2, 2)
-            area = max((a[2] - a[0]) * (a[3] - a[1]), 1.)
-            iw, ih = min(x2, a[2]) - max(x1, a[0]), min(y2, a[3]) - max(y1, a[1])
-            if iw > 0 and ih > 0 and iw * ih / area > self.overlap_threshold: return True
-        return False
+        "True when pasting into `rect` would hide more than overlap_threshold of any object already there."
+        return any(overlap_share(g, rect, self.overlap_mode, self.line_buffer) > self.overlap_threshold for g in st.geoms)
 
     def _place(self, st, patch, rng) -> bool:
         "Try up to max_attempts positions and sizes; paste pixels into every image and append the moved geometry."
@@ -991,15 +1078,24 @@ class _PasteBase(PatchOp):
                 fired = True; st.tm.bank_used += from_bank
         return fired
 
+def desc_class(desc) -> str:
+    "The class part of a desc: the text before the first '/' or ',' (full- or half-width), stripped."
+    return str(desc).replace('，', ',').split('/', 1)[0].split(',', 1)[0].strip()
+
 @register_op
 class SmallObjectZoomPaste(_PasteBase):
     "Copy a small object (with `context` pixels around it), enlarge it by `scale` and paste it where it hides nothing."
     name, bank_kind = 'small_object_zoom_paste', 'object'
     schema = dict(scale=(Param('range', 0.1, 10), (1.4, 1.8)), max_size=(Param('float', 1, 1e5), 96.), max_line_length=(Param('float', 1, 1e5), 128.),
-                  context=(Param('int', 0, 256), 4), **_PASTE_SCHEMA)
+                  context=(Param('int', 0, 256), 4), class_whitelist=(Param('strs', optional=True), None),
+                  line_buffer=(Param('float', 0, 256), 4.0), overlap_mode=(Param('choice', choices=('aabb', 'mask')), 'aabb'), **_PASTE_SCHEMA)
+    def _allowed(self, g) -> bool:
+        if self.class_whitelist is None: return True
+        return isinstance(g.get('desc'), str) and desc_class(g['desc']).startswith(self.class_whitelist)
     def _candidates(self, st):
         out = []
         for i, g in enumerate(st.geoms):
+            if not self._allowed(g): continue
             a = _aabb(g); w, h = a[2] - a[0], a[3] - a[1]
             if w <= 0 or h <= 0: continue                       # flat boxes and straight horizontal/vertical lines: nothing to zoom
             if max(w, h) <= self.max_size or ('line' in g and _line_length(geometry_points(g)) <= self.max_line_length): out.append(i)
