@@ -15,8 +15,8 @@ __all__ = ['SPECIAL_TOKENS', 'CHAT_TEMPLATE', 'TINY_SIZES', 'DEFAULT_MIN_PIXELS'
            'mrope_section', 'tiny_config', 'make_tiny_qwen3vl', 'ModelLoadError', 'check_checkpoint', 'load_model',
            'linear_patch_embed', 'FastQwen2VLImageProcessor', 'fast_image_processor', 'pixel_budget', 'load_processor',
            'component_of', 'TrainableReport', 'trainable_report', 'apply_freeze', 'labels_for', 'changed_components',
-           'lora_target_modules', 'aligner_modules', 'apply_lora', 'enable_gradient_checkpointing', 'load_adapter',
-           'merge_adapter', 'tiny_model_cli']
+           'lora_target_modules', 'aligner_modules', 'modules_to_save_names', 'apply_lora',
+           'enable_gradient_checkpointing', 'load_adapter', 'merge_adapter', 'tiny_model_cli']
 
 # %% ../nbs/08_model.ipynb #6a953101
 import torch
@@ -497,6 +497,24 @@ def aligner_modules(model) -> list:
     v = model.model.visual
     return ['model.visual.merger'] + [f'model.visual.deepstack_merger_list.{i}' for i in range(len(v.deepstack_merger_list))]
 
+# %% ../nbs/08_model.ipynb #dfc220ab
+def modules_to_save_names(model, # a plain Qwen3-VL model
+                          names, # module names: full, or a dotted suffix naming one module
+                         ) -> list:
+    "Full names of the modules `names` asks to train fully (a `ModuleList` gives its members)."
+    mods = dict(model.named_modules())
+    out = []
+    for name in names or ():
+        hits = [n for n in mods if n and (n == name or n.endswith('.' + name))]
+        if name in hits: hits = [name]
+        if not hits: raise ValueError(f'modules_to_save: {name!r} names no module of the model; use a module name such as '
+                                      'lm_head, model.language_model.embed_tokens or model.visual.merger')
+        if len(hits) > 1: raise ValueError(f"modules_to_save: {name!r} matches {len(hits)} modules ({', '.join(hits[:3])}, ...); "
+                                           'give the full name of the one to train')
+        m = mods[hits[0]]
+        out += [f'{hits[0]}.{k}' for k, _ in m.named_children()] if isinstance(m, nn.ModuleList) else hits
+    return list(dict.fromkeys(out))
+
 # %% ../nbs/08_model.ipynb #b460b892
 def apply_lora(model, # a plain Qwen3-VL model (its base weights get frozen)
                r:int=8, # LoRA rank
@@ -507,6 +525,8 @@ def apply_lora(model, # a plain Qwen3-VL model (its base weights get frozen)
                freeze_aligner:bool=True, # False: train the aligner fully (modules_to_save)
                train_lm_head:bool=False, # also train lm_head fully (modules_to_save)
                train_embed_tokens:bool=False, # also train the input embeddings fully (modules_to_save)
+               modules_to_save:list=None, # more modules trained fully and saved with the adapter (`modules_to_save_names`)
+               bias:str='none', # biases that train: none, all (every bias of the model) or lora_only (those of the adapted layers)
                use_dora:bool=False, # DoRA instead of plain LoRA
                target_modules:list=None, # explicit targets (PEFT suffix matching) instead of the resolved list
                seed:int=0, # seed of the LoRA A-matrix init (drawn in a forked RNG, global state untouched)
@@ -515,11 +535,13 @@ def apply_lora(model, # a plain Qwen3-VL model (its base weights get frozen)
     from peft import LoraConfig, get_peft_model
     targets = list(target_modules) if target_modules is not None else lora_target_modules(model, freeze_llm, freeze_vit)
     save = (aligner_modules(model) if not freeze_aligner else []) + (['lm_head'] if train_lm_head else []) \
-         + (['model.language_model.embed_tokens'] if train_embed_tokens else [])
+         + (['model.language_model.embed_tokens'] if train_embed_tokens else []) + modules_to_save_names(model, modules_to_save)
+    save = list(dict.fromkeys(save))
+    if bias not in ('none', 'all', 'lora_only'): raise ValueError(f"apply_lora: bias={bias!r}; use 'none', 'all' or 'lora_only'")
     if not targets: raise ValueError('apply_lora: no LoRA targets (freeze_llm and freeze_vit are both set); to train only the '
                                      'aligner, use full mode: apply_freeze(model, freeze_llm=True, freeze_vit=True)')
     cfg = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, use_dora=use_dora, modules_to_save=save or None,
-                     target_modules=targets, task_type=None)
+                     target_modules=targets, bias=bias, task_type=None)
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         return get_peft_model(model, cfg)

@@ -10,30 +10,34 @@ from pathlib import Path
 from typing import Annotated
 
 # %% auto #0
-__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'Precision', 'on_cpu',
-           'resolve_precision', 'optimizer_group_of', 'no_decay_names', 'group_learning_rates', 'param_groups',
-           'build_optimizer', 'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler',
-           'epoch_permutation', 'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats',
-           'token_stats', 'compact_batch', 'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual',
-           'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay', 'checkpoint_step', 'list_checkpoints',
-           'remove_checkpoint', 'remove_debris', 'rotate_checkpoints', 'version_folders', 'run_folder',
-           'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog',
-           'make_accelerator', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer',
-           'load_checkpoint_weights', 'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'agreed_run_dir',
-           'train', 'parse_overrides', 'train_cli']
+__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'DEEPSPEED_PRESETS', 'HEALTH_KEYS',
+           'CONVERSATION_TEXT', 'Precision', 'on_cpu', 'resolve_precision', 'optimizer_group_of', 'no_decay_names',
+           'group_learning_rates', 'param_groups', 'build_optimizer', 'warmup_steps_for', 'min_lr_ratio',
+           'lr_multiplier', 'build_scheduler', 'epoch_permutation', 'epoch_batches', 'rank_slice',
+           'PlannedBatchSampler', 'supervised_mask', 'TokenStats', 'token_stats', 'compact_batch', 'MetricBuffer',
+           'generalized_jsd', 'feature_distance', 'find_visual', 'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay',
+           'checkpoint_step', 'list_checkpoints', 'remove_checkpoint', 'remove_debris', 'rotate_checkpoints',
+           'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields',
+           'read_log', 'JsonlLog', 'deepspeed_json', 'accelerator_plugins', 'check_sharding', 'make_accelerator',
+           'is_sharded', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer', 'HealthRows',
+           'load_checkpoint_weights', 'gathered_state_dict', 'plot_curves', 'lora_settings', 'tiny_corpus',
+           'build_model', 'conversation_text_path', 'rendered_conversation', 'write_conversation_text',
+           'agreed_run_dir', 'train', 'parse_overrides', 'train_cli']
 
 # %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
 import torch.nn.functional as F
+from collections.abc import Mapping
 from torch import nn
 from fastcore.script import call_parse
 from .logging_utils import get_logger, setup_logging, env_flag
 from .io import append_jsonl, atomic_write_jsonl, read_jsonl
-from .config import Config, ConfigError, TrainingConfig, load_config, save_resolved, expand_dotted
+from .config import Config, ConfigError, TrainingConfig, load_config, save_resolved, expand_dotted, thaw
 from .model import (load_model, load_processor, make_tiny_qwen3vl, apply_freeze, apply_lora, component_of,
-                              trainable_report, merge_adapter, load_adapter, aligner_modules, _no_progress_bars)
+                              trainable_report, merge_adapter, load_adapter, aligner_modules, modules_to_save_names,
+                              _no_progress_bars)
 from .collate import (model_inputs, token_metrics, padding_fraction, LengthGroupedBatchSampler,
-                                collator_from_config)
+                                collator_from_config, check_batch, HealthCheckError)
 from .dataset import dataset_from_config
 from .synth import text_corpus
 from .prompts import prompt_corpus
@@ -184,10 +188,22 @@ def rank_slice(global_batches: list, rank: int, per_device: int) -> list:
     return [b[rank * per_device:(rank + 1) * per_device] for b in global_batches]
 
 class PlannedBatchSampler:
-    "The DataLoader's batch sampler: yields the micro-batches the loop planned for this epoch, from a start position."
-    def __init__(self): self.batches, self.start = [], 0
-    def set_batches(self, batches: list, start: int = 0): self.batches, self.start = list(batches), start
-    def __iter__(self): yield from self.batches[self.start:]
+    "The DataLoader's batch sampler: the micro-batches the loop planned for this epoch, from a start position."
+    def __init__(self): self.set_batches([])
+    def set_batches(self, batches: list, # this rank's micro-batches of the epoch (lists of sample indices)
+                    start: int = 0, # first micro-batch to yield (a resumed epoch skips the done ones)
+                    accumulation: int = 1, # micro-batches per optimizer step
+                    first_step: int = 0, # optimizer step of the epoch's first micro-batch
+                    with_steps: bool = False, # yield (index, step) keys, for datasets with an augmentation curriculum
+                   ):
+        self.batches, self.start, self.accumulation, self.first_step, self.with_steps = list(batches), start, accumulation, first_step, with_steps
+    def step_of(self, pos: int) -> int:
+        "The optimizer step micro-batch `pos` of the epoch trains at."
+        return self.first_step + pos // self.accumulation
+    def __iter__(self):
+        for pos in range(self.start, len(self.batches)):
+            b = self.batches[pos]
+            yield [(i, self.step_of(pos)) for i in b] if self.with_steps else list(b)
     def __len__(self): return len(self.batches) - self.start
 
 # %% ../nbs/10_train.ipynb #46c2fb69
@@ -489,16 +505,103 @@ class JsonlLog:
         if not self.enabled or not self.path.is_file(): return
         atomic_write_jsonl(self.path, [r for r in read_log(self.path) if r.get('step', 0) <= step])
 
+# %% ../nbs/10_train.ipynb #4f86c2da
+def _zero(stage: int, offload: bool = False) -> dict:
+    z = {'stage': stage}
+    if stage > 0: z.update(overlap_comm=True, contiguous_gradients=True)
+    if offload: z['offload_optimizer'] = {'device': 'cpu', 'pin_memory': True}
+    if offload and stage == 3: z['offload_param'] = {'device': 'cpu', 'pin_memory': True}
+    if stage == 3: z['stage3_gather_16bit_weights_on_model_save'] = True     # checkpoints hold whole weights
+    return {'zero_optimization': z}
+
+DEEPSPEED_PRESETS = {'zero0': _zero(0), 'zero1': _zero(1), 'zero2': _zero(2), 'zero3': _zero(3),
+                     'zero2_offload': _zero(2, True), 'zero3_offload': _zero(3, True)}
+
+def deepspeed_json(cfg: Config, # a config whose deepspeed section is enabled
+                   precision: Precision, # the run's precision (fills the bf16 / fp16 blocks)
+                   world_size: int = None, # processes (default: the WORLD_SIZE env var, else 1)
+                  ) -> dict:
+    "The run's DeepSpeed config: preset, JSON file or mapping, with batch, accumulation, clipping and precision from the training section."
+    spec, tr, where = cfg.deepspeed.config, cfg.training, f'{cfg.source}: deepspeed.config'
+    if isinstance(spec, Mapping): ds = thaw(spec)
+    elif spec in DEEPSPEED_PRESETS: ds = copy.deepcopy(DEEPSPEED_PRESETS[spec])
+    else:
+        p = Path(spec).expanduser()
+        if not p.is_file() and not p.is_absolute() and cfg.source and not cfg.source.startswith('<'): p = Path(cfg.source).parent/spec
+        if not p.is_file(): raise ConfigError(f"{where}: {spec!r} is neither a preset ({', '.join(DEEPSPEED_PRESETS)}) nor a JSON file")
+        ds = json.loads(p.read_text(encoding='utf-8'))
+    ws = world_size or int(os.environ.get('WORLD_SIZE') or 1)
+    ga = tr.gradient_accumulation(ws)
+    own = dict(train_micro_batch_size_per_gpu=tr.per_device_train_batch_size, gradient_accumulation_steps=ga,
+               train_batch_size=tr.per_device_train_batch_size * ga * ws, gradient_clipping=tr.max_grad_norm)
+    for k, v in own.items():
+        if ds.get(k, 'auto') not in ('auto', v): raise ConfigError(f'{where}: sets {k}: {ds[k]}, the training section gives {v}; set it to auto or delete it')
+        ds[k] = v
+    for key in ('bf16', 'fp16'):
+        on, block = precision.mixed_precision == key, ds.setdefault(key, {})
+        if block.get('enabled', 'auto') not in ('auto', on): raise ConfigError(f"{where}: sets {key}.enabled: {block['enabled']}, the run's precision is {precision.mixed_precision}; set it to auto")
+        block['enabled'] = on
+    return ds
+
+def accelerator_plugins(cfg: Config, # the run's config
+                        precision: Precision = None, # default: resolve_precision(cfg)
+                        world_size: int = None, # processes (default: the WORLD_SIZE env var)
+                       ) -> dict:
+    "Accelerator keyword arguments for the run's sharding: a `deepspeed_plugin`, an `fsdp_plugin`, or nothing (DDP)."
+    from accelerate.utils import DeepSpeedPlugin, FullyShardedDataParallelPlugin
+    precision = precision or resolve_precision(cfg)
+    if cfg.deepspeed is not None and cfg.deepspeed.enabled:
+        return {'deepspeed_plugin': DeepSpeedPlugin(hf_ds_config=deepspeed_json(cfg, precision, world_size))}
+    fs = cfg.fsdp
+    if not fs.enabled: return {}
+    return {'fsdp_plugin': FullyShardedDataParallelPlugin(
+        fsdp_version=2, reshard_after_forward=fs.reshard_after_forward, cpu_offload=fs.cpu_offload, auto_wrap_policy=fs.auto_wrap_policy,
+        transformer_cls_names_to_wrap=list(fs.transformer_layer_cls_to_wrap) or None,
+        min_num_params=fs.min_num_params if fs.auto_wrap_policy == 'size_based_wrap' else None,
+        state_dict_type=fs.state_dict_type.upper(), activation_checkpointing=fs.activation_checkpointing)}
+
+def check_sharding(cfg: Config, # the run's config
+                   cpu: bool = None, # None = `on_cpu()`
+                   installed: bool = None, # whether deepspeed is importable; None = look
+                  ):
+    "Refuse, before anything is built, a DeepSpeed run that cannot run here (no `deepspeed` package, or no CUDA GPU)."
+    if cfg.deepspeed is None or not cfg.deepspeed.enabled: return
+    import importlib.util
+    where = f'{cfg.source}: deepspeed.enabled: true'
+    if not (importlib.util.find_spec('deepspeed') is not None if installed is None else installed):
+        raise ConfigError(f'{where}, but DeepSpeed is not installed; pip install deepspeed on a CUDA machine, or shard with '
+                          'fsdp: {enabled: true}, or set deepspeed.enabled: false')
+    if on_cpu() if cpu is None else cpu:
+        raise ConfigError(f'{where}, but DeepSpeed needs a CUDA GPU and this run is on the CPU; shard with fsdp: {{enabled: true}} '
+                          '(FSDP runs on CPUs too), or set deepspeed.enabled: false')
+
 # %% ../nbs/10_train.ipynb #7b93987a
 from fastcore.basics import patch
 from tqdm.auto import tqdm
-from accelerate.utils import DistributedDataParallelKwargs, set_seed
+from accelerate.utils import DistributedDataParallelKwargs, DistributedType, set_seed
 
-def make_accelerator(precision: Precision, cpu: bool = None):
-    "An Accelerator with the run's mixed precision (DDP with find_unused_parameters when there are several processes)."
+def make_accelerator(precision: Precision, cpu: bool = None,
+                     plugins: dict = None, # `accelerator_plugins(cfg)`: DeepSpeed or FSDP (none: DDP)
+                    ):
+    "An Accelerator with the run's mixed precision and sharding (DDP with find_unused_parameters when there are several processes)."
     from accelerate import Accelerator
-    return Accelerator(mixed_precision=precision.mixed_precision, cpu=on_cpu() if cpu is None else cpu,
-                       kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)])
+    plugins = dict(plugins or {})
+    acc = Accelerator(mixed_precision=precision.mixed_precision, cpu=on_cpu() if cpu is None else cpu,
+                      kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=True)], **plugins)
+    fsdp = plugins.get('fsdp_plugin')
+    if fsdp is not None and acc.distributed_type == DistributedType.MULTI_CPU:
+        # accelerate picks FSDP on accelerator devices only; FSDP2 runs as well on CPU processes joined by gloo.
+        # Both shared states are switched, as accelerate itself does on GPUs (later AcceleratorState() calls re-read them).
+        from accelerate.state import PartialState
+        acc.state.fsdp_plugin = fsdp
+        acc.state.distributed_type = PartialState._shared_state['distributed_type'] = DistributedType.FSDP
+    elif fsdp is not None and acc.num_processes == 1:
+        _log.warning('fsdp.enabled: a single process has nothing to shard; it trains unsharded (start several with torchrun or accelerate launch)')
+    return acc
+
+def is_sharded(acc) -> bool:
+    "Whether `acc` shards the model (FSDP or DeepSpeed): weights are gathered to save, and every process runs every forward."
+    return acc.distributed_type in (DistributedType.FSDP, DistributedType.DEEPSPEED)
 
 def enable_gradient_checkpointing(model: nn.Module):
     "Recompute activations in backward (LLM and vision tower); with adapters the input embeddings require grad."
@@ -567,23 +670,30 @@ class Trainer:
         self.micro_per_epoch = math.ceil(len(train_dataset) / (self.bs * self.ws))
         self.steps_per_epoch = math.ceil(self.micro_per_epoch / self.ga)
         self.total_steps = tr.max_steps if tr.max_steps > 0 else max(1, math.ceil(tr.num_train_epochs * self.steps_per_epoch))
+        if hasattr(train_dataset, 'set_total_steps'): train_dataset.set_total_steps(self.total_steps)   # percent curriculum phases
+        self.sharded = is_sharded(acc)
+        self.health_batches = tr.health_check_batches
+        if self.health_batches and processor is None:
+            raise ValueError('training.health_check_batches needs the processor (the checks count image tokens and decode answers); '
+                             'pass processor= or set training.health_check_batches: 0')
         if tr.gradient_checkpointing: enable_gradient_checkpointing(model)
         optimizer = build_optimizer(model, tr)
         self.scheduler = build_scheduler(optimizer, tr, self.total_steps)
         self.model, self.optimizer = acc.prepare(model, optimizer)
         acc.register_for_checkpointing(self.scheduler)
-        acc.register_save_state_pre_hook(lambda models, weights, d: weights.pop(0))   # weights: the exported checkpoint files
-        acc.register_load_state_pre_hook(lambda models, d: models.pop(0))            # (loaded by load_checkpoint_weights)
+        acc.register_save_state_pre_hook(lambda models, weights, d: weights and weights.pop(0))   # weights: the exported checkpoint files
+        acc.register_load_state_pre_hook(lambda models, d: models and models.pop(0))            # (loaded by load_checkpoint_weights)
         self.kd = None
         if cfg.kd_active or reference_model is not None:
             if reference_model is None: raise ValueError('KL anchoring is on (rlhf / custom.visual_kd) but no reference_model was given')
             self.kd = KDOverlay(reference_model.to(acc.device), acc.unwrap_model(self.model), cfg)
         self.sampler = PlannedBatchSampler()
-        self.train_loader = self._loader(train_dataset, self.sampler, self.collate_fn)
+        self.steps_in_keys = hasattr(train_dataset, 'set_total_steps')      # a dataset with a curriculum takes (index, step) keys
+        self.train_loader = self._loader(train_dataset, self.sampler, HealthRows(self.collate_fn) if self.health_batches else self.collate_fn)
         self.state, self.delay = TrainState(), SaveDelay.from_config(tr)
         self.train_buf, self.session_buf = MetricBuffer(), MetricBuffer()
         self.log = JsonlLog(self.run_dir/LOG_NAME, enabled=self.main)
-        self.last_eval, self._last_saved, self._warned = {}, None, set()
+        self.last_eval, self._last_saved, self._warned, self._checked = {}, None, set(), 0
         self.tb, self.progress = self._tensorboard(), progress
         if self.precision.note: _log.info(self.precision.note)
 
@@ -664,15 +774,17 @@ def _optimizer_step(self: Trainer, window: list) -> tuple:
     "Accumulate gradients over the micro-batches in `window`, clip, step; returns (grad_norm, per-step metric sums)."
     n = torch.tensor(float(sum(int((b['labels'][:, 1:] != IGNORE_INDEX).sum()) for b in window)), device=self.acc.device)
     n_step = max(1.0, float(self.acc.reduce(n, 'sum')) if self.ws > 1 else float(n))
-    sums = {}
+    sums, ds = {}, self.acc.distributed_type == DistributedType.DEEPSPEED
     for i, b in enumerate(window):
-        ctx = contextlib.nullcontext() if i == len(window) - 1 else self.acc.no_sync(self.model)
-        with ctx:
+        last = i == len(window) - 1
+        if ds: self.acc.gradient_state._set_sync_gradients(last)     # DeepSpeed steps its engine at the window's end
+        with contextlib.nullcontext() if last else self.acc.no_sync(self.model):
             loss = self._forward(self.model, b, self.train_buf, True, n_step, len(window), sums)
-            self.acc.backward(loss)
+            self.acc.backward(loss * self.ga if ds else loss)          # DeepSpeed divides by its gradient_accumulation_steps
     norm = self.acc.clip_grad_norm_(self.model.parameters(), self.cfg.training.max_grad_norm or float('inf'))
     self.optimizer.step(); self.scheduler.step(); self.optimizer.zero_grad(set_to_none=True)
-    return float(norm), sums
+    if hasattr(norm, 'full_tensor'): norm = norm.full_tensor()          # FSDP2: a sharded (DTensor) norm
+    return float('nan') if norm is None else float(norm), sums
 
 # %% ../nbs/10_train.ipynb #74d33670
 @patch
@@ -683,16 +795,46 @@ def evaluate(self: Trainer) -> dict:
     was = model.training; model.eval()
     ebs, n = self.cfg.training.per_device_eval_batch_size, len(self.eval_dataset)
     mine = list(range(self.rank, n, self.ws))
-    loader = self._loader(self.eval_dataset, [mine[i:i + ebs] for i in range(0, len(mine), ebs)], self.eval_collate_fn)
+    batches = [mine[i:i + ebs] for i in range(0, len(mine), ebs)]
+    real = len(batches)
+    if self.sharded: batches += [[0]] * (math.ceil(math.ceil(n / self.ws) / ebs) - real)   # sharded layers gather on every process
+    loader = self._loader(self.eval_dataset, batches, self.eval_collate_fn)
     buf, t0 = MetricBuffer(), time.perf_counter()
     with torch.no_grad(), self.acc.autocast():
-        for batch in loader: self._forward(model, batch, buf, False)
+        for k, batch in enumerate(loader):
+            if k < real: self._forward(model, batch, buf, False)
+            else: model(**self._split(batch)[0], use_cache=False, logits_to_keep=1)   # a forward whose result is not counted
     m = buf.reduce(self.acc, prefix='eval_')
     if 'eval_vision_kd_loss' in m and 'eval_loss' in m: m['eval_loss'] += m['eval_vision_kd_loss']
     dt = time.perf_counter() - t0
     m.update(eval_runtime=dt, eval_samples_per_second=n / dt, eval_steps_per_second=math.ceil(math.ceil(n / self.ws) / ebs) / dt)
     model.train(was)
     return m
+
+# %% ../nbs/10_train.ipynb #a5ac7840
+HEALTH_KEYS = ('dataset_label', 'record_index', 'mode', 'assistant_text', 'assistant_payload', 'objects', 'image_size')
+
+class HealthRows:
+    "The run's collate function, keeping per row what the health checks need: the sample's name and its answer."
+    def __init__(self, collate_fn): self.collate_fn = collate_fn
+    def __call__(self, samples: list) -> dict:
+        batch = self.collate_fn(samples)
+        batch['health_rows'] = [{k: s[k] for k in HEALTH_KEYS if k in s} for s in samples]
+        return batch
+
+@patch
+def health_check(self: Trainer, batch: dict, # a collated training micro-batch (with `health_rows`)
+                 indices: list, # the dataset indices of its rows
+                 epoch: int):
+    "Assert the data health checks on one training micro-batch; a failure names the sample (dataset index, dataset, record)."
+    rows = batch.get('health_rows') or [{} for _ in indices]
+    try: check_batch(batch, self.processor, rows, self.cfg.custom.emit_norm)
+    except HealthCheckError as e:
+        m = re.search(r'\brow (\d+)', str(e))
+        which = [int(m.group(1))] if m else range(len(indices))
+        names = '; '.join(f"sample {indices[i]} of epoch {epoch} (dataset {rows[i].get('dataset_label', '?')}, record {rows[i].get('record_index', '?')})"
+                          for i in which)
+        raise HealthCheckError(f'training health check failed on {names}: {e}') from None
 
 # %% ../nbs/10_train.ipynb #bbc6cd9e
 _FIRST = ('loss', 'grad_norm', 'learning_rate', 'vit_lr', 'aligner_lr', 'epoch', 'token_acc')
@@ -764,11 +906,18 @@ def _plan(self: Trainer) -> dict:
     return dict(global_micro_batch=self.bs * self.ws, gradient_accumulation_steps=self.ga, train_samples=len(self.train_dataset),
                 data_seed=self.data_seed, group_by_length=tr.group_by_length, max_steps=self.total_steps, world_size=self.ws)
 
+def gathered_state_dict(acc, model) -> dict:
+    "The whole model's weights gathered from the shards onto the main process (a collective: every process calls it)."
+    if acc.is_fsdp2:
+        from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
+        return get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
+    return acc.get_state_dict(model)
+
 @patch
-def export_model(self: Trainer, dest) -> Path:
-    "Save the model (adapter or full weights) and the processor into folder `dest`."
+def export_model(self: Trainer, dest, state_dict: dict = None) -> Path:
+    "Save the model (adapter or full weights; `state_dict` = weights gathered from shards) and the processor into folder `dest`."
     dest = Path(dest)
-    with _no_progress_bars(): self.acc.unwrap_model(self.model).save_pretrained(dest)
+    with _no_progress_bars(): self.acc.unwrap_model(self.model).save_pretrained(dest, **({'state_dict': state_dict} if state_dict is not None else {}))
     if self.processor is not None: self.processor.save_pretrained(dest)
     return dest
 
@@ -784,9 +933,10 @@ def save_checkpoint(self: Trainer, final: bool = False) -> Path:
     if not tr.save_only_model:
         self.acc.save_state(str(tmp/TRAINING_STATE_DIR))
         (tmp/TRAINING_STATE_DIR/f'metrics_{self.rank}.json').write_text(json.dumps(self.train_buf.state_dict()))
+    gathered = gathered_state_dict(self.acc, self.model) if self.sharded else None   # every process takes part
     self.acc.wait_for_everyone()
     if self.main:
-        self.export_model(tmp)
+        self.export_model(tmp, gathered)
         state = dict(vars(s), max_steps=self.total_steps, steps_per_epoch=self.steps_per_epoch, plan=self._plan(),
                      train_type=self.cfg.tuner.train_type, saved_at=datetime.datetime.now().isoformat(timespec='seconds'))
         (tmp/STATE_FILE).write_text(json.dumps(state, indent=1))                 # last file: marks the folder complete
@@ -813,7 +963,7 @@ def resume(self: Trainer, checkpoint):
                               'accumulation, dataset and data_seed, or start a new run')
     for k in ('world_size', 'max_steps'):
         if old.get(k) != plan[k]: _log.warning(f'{ck}: {k} was {old.get(k)}, now {plan[k]}: the resumed run will not equal the uninterrupted one')
-    load_checkpoint_weights(self.acc.unwrap_model(self.model), ck)
+    if not self.sharded: load_checkpoint_weights(self.acc.unwrap_model(self.model), ck)   # sharded: load_state restores the shards
     self.acc.load_state(str(ck/TRAINING_STATE_DIR))
     mf = ck/TRAINING_STATE_DIR/f'metrics_{self.rank}.json'
     if mf.is_file(): self.train_buf.load_state_dict(json.loads(mf.read_text()))
@@ -894,10 +1044,13 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
         if tr.group_by_length and lengths is None: lengths = self.train_dataset.estimated_lengths()
         plan = epoch_batches(len(self.train_dataset), self.bs * self.ws, self.data_seed, epoch, lengths, tr.group_by_length)
         mine = rank_slice(plan, self.rank, self.bs)
-        self.sampler.set_batches(mine, pos * self.ga)
+        self.sampler.set_batches(mine, pos * self.ga, self.ga, epoch * self.steps_per_epoch, self.steps_in_keys)
         it = iter(self.train_loader)
         for s in range(pos, self.steps_per_epoch):
-            window = [next(it) for _ in range(min(self.ga, len(mine) - s * self.ga))]
+            window = []
+            for j in range(s * self.ga, min((s + 1) * self.ga, len(mine))):
+                window.append(next(it))
+                if self._checked < self.health_batches: self.health_check(window[-1], mine[j], epoch); self._checked += 1
             norm, sums = self._optimizer_step(window)
             self.state.global_step += 1
             self.state.epoch = self.state.global_step / self.steps_per_epoch
@@ -943,20 +1096,13 @@ def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
     return fig
 
 # %% ../nbs/10_train.ipynb #40ac09f0
-_ALIGNER_NAMES = ('merger', 'model.visual.merger', 'deepstack_merger_list', 'model.visual.deepstack_merger_list')
-
 def lora_settings(model: nn.Module, cfg: Config) -> dict:
     "Keyword arguments of `apply_lora` from the tuner section (and the seed)."
     tu = cfg.tuner
-    if tu.lora_bias != 'none': raise ConfigError(f"{cfg.source}: tuner.lora_bias: {tu.lora_bias!r} is not supported; use none")
+    try: save = modules_to_save_names(model, tu.modules_to_save)
+    except ValueError as e: raise ConfigError(f'{cfg.source}: tuner.{e}') from None
     kw = dict(r=tu.lora_rank, alpha=tu.lora_alpha, dropout=tu.lora_dropout, freeze_llm=tu.freeze_llm, freeze_vit=tu.freeze_vit,
-              freeze_aligner=tu.freeze_aligner, use_dora=tu.use_dora, seed=cfg.training.seed)
-    for name in tu.modules_to_save:
-        if name == 'lm_head': kw['train_lm_head'] = True
-        elif name.split('.')[-1] == 'embed_tokens': kw['train_embed_tokens'] = True
-        elif name.startswith(_ALIGNER_NAMES): kw['freeze_aligner'] = False
-        else: raise ConfigError(f"{cfg.source}: tuner.modules_to_save: {name!r} is not supported; use lm_head, embed_tokens or the aligner "
-                                "(model.visual.merger, model.visual.deepstack_merger_list.<i>)")
+              freeze_aligner=tu.freeze_aligner, use_dora=tu.use_dora, bias=tu.lora_bias, modules_to_save=save, seed=cfg.training.seed)
     if tu.target_regex:
         kw['target_modules'] = [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and re.fullmatch(tu.target_regex, n)]
         if not kw['target_modules']: raise ConfigError(f"{cfg.source}: tuner.target_regex: {tu.target_regex!r} matches no linear layer")
@@ -990,6 +1136,33 @@ def build_model(cfg: Config, precision: Precision, accelerator=None) -> tuple:
     _log.info(f'trainable parameters ({tu.train_type}):\n{trainable_report(model)}')
     return model, processor, reference
 
+# %% ../nbs/10_train.ipynb #013da401
+CONVERSATION_TEXT = 'conversation_text.txt'
+
+def conversation_text_path(cfg: Config, run_dir) -> Path:
+    "Where `custom.dump_conversation_text` writes: `dump_conversation_path` (relative paths under the run folder), else <run>/conversation_text.txt."
+    p = cfg.custom.dump_conversation_path
+    if not p: return Path(run_dir)/CONVERSATION_TEXT
+    p = Path(p).expanduser()
+    return p if p.is_absolute() else Path(run_dir)/p
+
+def rendered_conversation(sample: dict, tokenizer) -> str:
+    "A sample's tokens as text (each run of image placeholders shown once, with its length), then its supervised part."
+    pad = '<|image_pad|>'
+    text = re.sub(f'(?:{re.escape(pad)})+', lambda m: f'{pad}×{len(m.group(0)) // len(pad)}', tokenizer.decode(sample['input_ids']))
+    return f"{text}\n--- supervised ---\n{tokenizer.decode(sample['input_ids'][sample['labels'] != IGNORE_INDEX])}"
+
+def write_conversation_text(dataset, processor, dest, n: int = 1) -> Path:
+    "Write the rendered conversations of the first `n` samples of `dataset` to `dest`, each headed by its dataset and record."
+    dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
+    parts = []
+    for i in range(min(n, len(dataset))):
+        s = dataset[i]
+        parts.append(f"=== sample {i}: dataset {s.get('dataset_label', 'default')}, record {s.get('record_index', '?')}, mode {s.get('mode', '?')}\n"
+                     + rendered_conversation(s, getattr(processor, 'tokenizer', processor)))
+    dest.write_text('\n\n'.join(parts) + '\n', encoding='utf-8')
+    return dest
+
 # %% ../nbs/10_train.ipynb #48e653c0
 def agreed_run_dir(cfg: Config, accelerator) -> Path:
     "The run folder, chosen on the main process (a new version folder has a timestamp) and shared with the others."
@@ -1007,9 +1180,10 @@ def train(config, # a Config, or the path of a YAML config
          ) -> TrainResult:
     "Train as a config says: model, data, loop, checkpoints in the run folder."
     cfg = config if isinstance(config, Config) else load_config(config, overrides)
-    setup_logging()
+    setup_logging(level=cfg.training.log_level, replica_level=cfg.training.log_level_replica)
+    check_sharding(cfg)
     precision = resolve_precision(cfg)
-    acc = make_accelerator(precision)
+    acc = make_accelerator(precision, plugins=accelerator_plugins(cfg, precision))
     run_dir = agreed_run_dir(cfg, acc)
     set_seed(cfg.training.seed)
     model, processor, reference = build_model(cfg, precision, acc)
@@ -1018,7 +1192,9 @@ def train(config, # a Config, or the path of a YAML config
     eval_ds = dataset_from_config(cfg, processor, 'eval') if has_eval and cfg.training.eval_strategy != 'no' else None
     fusion = cfg.fusion()
     domains = fusion.dataset_domains if fusion is not None else {}
-    if acc.is_main_process: save_resolved(cfg, run_dir)
+    if acc.is_main_process:
+        save_resolved(cfg, run_dir)
+        if cfg.custom.dump_conversation_text: _log.info(f'rendered conversation: {write_conversation_text(train_ds, processor, conversation_text_path(cfg, run_dir))}')
     trainer = Trainer(cfg, model, processor, train_ds, collator_from_config(cfg, processor), eval_ds, run_dir, reference,
                       dataset_domains=domains, precision=precision, accelerator=acc, progress=progress)
     res = trainer.train(stop_after)
