@@ -24,6 +24,7 @@ COMMANDS = {
     'stage-b-report': ('inspect_vl.stage_b.runner:stage_b_report_cli', 'rebuild group_report.jsonl of a Stage-B run folder'),
     'demo': ('inspect_vl.demo:demo_cli', 'the end-to-end demo: synthetic world, tiny model, fine-tune, Stage-A, Stage-B, report'),
     'guidance-restore': ('inspect_vl.stage_b.runner:guidance_restore_cli', 'restore a Stage-B run guidance from its last snapshot'),
+    'serve': ('inspect_vl.serve:serve_cli', 'serve a checkpoint: inspection API batched across requests, metrics and a web page'),
     'eval': ('inspect_vl.evaluate:eval_cli', 'evaluate dense answers, summaries or Stage-B verdicts (JSON, markdown, figures, COCO export)'),
 }
 

@@ -1,0 +1,129 @@
+"""Serving under load: batching across requests, latency, memory, errors (localhost only, bounded).
+
+Two `inspect-vl serve` processes on 127.0.0.1 serve the tiny random-init Qwen3-VL with the same settings except the
+batch size: one batches across requests (`--max-batch-size 8`), the other does not (`--max-batch-size 1`). Eight
+concurrent clients send one-photo tickets, a fixed number per turn; the two servers take turns in interleaved rounds
+(`bench/_timing.py`), and each round gives one throughput ratio. The batching server then keeps going to 1,000
+requests: its resident memory after 1,000 requests must be within 10 % of that after 100 (no per-request leak).
+Every answer must be 200. The whole run is bounded: a fixed request count and a wall-clock deadline.
+"""
+import asyncio, io, json, os, socket, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent)); sys.path.insert(0, str(HERE))
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+from _timing import row  # noqa: E402
+
+CLIENTS = 8              # concurrent clients
+PER_ROUND = 96           # requests per server per round
+ROUNDS = 3               # counted rounds (after a warm-up of one short round)
+RSS_AT = (100, 1000)     # requests served by the batching server when its memory is read
+DEADLINE_S = 900         # the whole benchmark stops (and fails) after this
+MISSION = '挡风板安装检查'
+TOKENS = (32, 32)        # summary and verdict generation caps (about a real answer's length); compact prompts, as the demo's tiny model is trained
+
+def _free_port() -> int:
+    with socket.socket() as s: s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+def _rss_mb(pid:int) -> float:
+    for line in Path(f'/proc/{pid}/status').read_text().splitlines():
+        if line.startswith('VmRSS:'): return int(line.split()[1]) / 1024
+    return float('nan')
+
+def _start(ckpt, guidance, batch_size:int, root:Path):
+    "A serve process on a free localhost port; returns (process, base url)."
+    import httpx
+    port, script = _free_port(), root/'run_serve.py'
+    script.write_text('from inspect_vl.serve import serve_cli\nserve_cli()\n')
+    env = {**os.environ, 'PYTHONPATH': str(HERE.parent), 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1'}
+    p = subprocess.Popen([sys.executable, str(script), str(ckpt), '--guidance', str(guidance), '--host', '127.0.0.1', '--port', str(port),
+                          '--max-batch-size', str(batch_size), '--max-wait-ms', '20', '--compact-prompts',
+                          '--summary-max-new-tokens', str(TOKENS[0]), '--verdict-max-new-tokens', str(TOKENS[1])], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f'http://127.0.0.1:{port}'
+    t0 = time.time()
+    while time.time() - t0 < 180:
+        if p.poll() is not None: raise RuntimeError(f'serve exited with {p.returncode}')
+        try:
+            if httpx.get(base + '/health', timeout=1).status_code == 200: return p, base
+        except httpx.HTTPError: time.sleep(0.2)
+    p.kill(); raise RuntimeError('serve did not start within 180 s')
+
+async def _load(base:str, n:int, photo:bytes) -> tuple:
+    "n requests from CLIENTS concurrent clients: (seconds, latencies, errors)."
+    import httpx
+    left, lat, errors = [n], [], []
+    async def client(c):
+        while left[0] > 0:
+            left[0] -= 1
+            t = time.perf_counter()
+            try:
+                r = await c.post(base + '/v1/inspect', data={'mission': MISSION}, files=[('images', ('p.jpg', photo, 'image/jpeg'))])
+                if r.status_code != 200: errors.append(r.status_code)
+            except httpx.HTTPError as e: errors.append(type(e).__name__)
+            lat.append(time.perf_counter() - t)
+    t0 = time.perf_counter()
+    async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=CLIENTS)) as c:
+        await asyncio.gather(*(client(c) for _ in range(CLIENTS)))
+    return time.perf_counter() - t0, lat, errors
+
+def run(deadline_s:float=DEADLINE_S) -> dict:
+    "The measurements: per-round throughputs, latencies, RSS, errors."
+    import numpy as np
+    from PIL import Image
+    from inspect_vl.model import make_tiny_qwen3vl
+    from inspect_vl.stage_b.verdicts import STAGE_B_MISSION_FOCUS
+    t_end = time.time() + deadline_s
+    root = Path(tempfile.mkdtemp(prefix='bench-serve-'))
+    ckpt = make_tiny_qwen3vl(root/'tiny')
+    guidance = root/'guidance.json'
+    guidance.write_text(json.dumps({MISSION: dict(step=1, updated_at='2026-01-01T00:00:00+00:00',
+                                                  experiences=dict(G0=STAGE_B_MISSION_FOCUS[MISSION]))}, ensure_ascii=False), encoding='utf-8')
+    b = io.BytesIO(); Image.fromarray(np.random.default_rng(0).integers(0, 255, (72, 96, 3), dtype=np.uint8)).save(b, 'JPEG')
+    photo = b.getvalue()
+    procs = {}
+    try:
+        procs['batched'], procs['single'] = _start(ckpt, guidance, 8, root), _start(ckpt, guidance, 1, root)
+        out = dict(thr={'batched': [], 'single': []}, lat={'batched': [], 'single': []}, errors=[], served=0)
+        for k in procs: asyncio.run(_load(procs[k][1], 16, photo))          # warm-up round (not counted)
+        out['served'] += 16
+        for _ in range(ROUNDS):
+            for k in ('batched', 'single'):
+                if time.time() > t_end: raise TimeoutError(f'bench_serve: past its {deadline_s} s deadline')
+                secs, lat, err = asyncio.run(_load(procs[k][1], PER_ROUND, photo))
+                out['thr'][k].append(PER_ROUND / secs); out['lat'][k] += lat; out['errors'] += err
+                if k == 'batched': out['served'] += PER_ROUND
+                if k == 'batched' and out['served'] >= RSS_AT[0] and 'rss_first' not in out: out['rss_first'] = _rss_mb(procs[k][0].pid)
+        p, base = procs['batched']
+        if 'rss_first' not in out:
+            _, _, err = asyncio.run(_load(base, RSS_AT[0] - out['served'], photo)); out['errors'] += err
+            out['served'] = RSS_AT[0]; out['rss_first'] = _rss_mb(p.pid)
+        while out['served'] < RSS_AT[1]:
+            if time.time() > t_end: raise TimeoutError(f'bench_serve: past its {deadline_s} s deadline')
+            n = min(200, RSS_AT[1] - out['served'])
+            _, _, err = asyncio.run(_load(base, n, photo)); out['errors'] += err; out['served'] += n
+        out['rss_last'] = _rss_mb(p.pid)
+        return out
+    finally:
+        for p, _ in procs.values():
+            p.terminate()
+            try: p.wait(30)
+            except subprocess.TimeoutExpired: p.kill()
+
+def bench() -> list:
+    import numpy as np
+    m = run()
+    ratios = [a / b for a, b in zip(m['thr']['batched'], m['thr']['single'])]
+    q = lambda xs, f: float(np.quantile(xs, f)) * 1e3
+    lb, ls = m['lat']['batched'], m['lat']['single']
+    growth = m['rss_last'] / m['rss_first'] - 1
+    return [row('serve: throughput, batching (8) / batch size 1, 8 clients', ratios, '>= 3'),
+            dict(name='serve: requests per second with batching', value=statistics.median(m['thr']['batched']), goal='info', unit='req/s', ok=True),
+            dict(name='serve: latency p50 / p99 with batching', value=q(lb, 0.5), goal='info', unit=f'ms (p99 {q(lb, 0.99):.0f})', ok=True),
+            dict(name='serve: latency p50 / p99 with batch size 1', value=q(ls, 0.5), goal='info', unit=f'ms (p99 {q(ls, 0.99):.0f})', ok=True),
+            dict(name=f'serve: RSS growth from {RSS_AT[0]} to {RSS_AT[1]} requests', value=growth, goal='<= 0.10', unit='ratio',
+                 ok=abs(growth) <= 0.10, rss_mb=[m['rss_first'], m['rss_last']]),
+            dict(name='serve: error answers under load', value=len(m['errors']), goal='== 0', unit='requests', ok=not m['errors'])]
+
+if __name__ == '__main__':
+    for r in bench(): print(r)
