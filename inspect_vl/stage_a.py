@@ -147,7 +147,7 @@ SHARDING_MODES = ('per_group', 'per_image')
 
 @dataclass(frozen=True)
 class StageAConfig:
-    "Options of one Stage-A run (stage_ab_spec.md §1.1)."
+    "Options of one Stage-A run; bad values fail when it is built."
     input_dir: str
     output_dir: str
     mission: str

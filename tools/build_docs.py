@@ -2,7 +2,7 @@
 
 nbdev's own notebook processing (`proc_nbs`: show_doc, hidden cells, frontmatter) writes `_proc/`; then `smalldocs`
 (pure Python) renders the `_quarto.yml` site there, which we move to `docs/`. Where quarto is installed,
-`nbdev-docs` builds the same site from the same files. The sidebar (sections Tutorials / API) is generated here
+`nbdev-docs` builds the same site from the same files. The sidebar (sections Tutorials / Explanations / API) is generated here
 from the notebook file names, so adding a notebook is all it takes to add a page.
 """
 import os, shutil, subprocess, sys
@@ -26,11 +26,12 @@ def _title(nb):
     return nb.stem
 
 def write_sidebar():
-    "sidebar.yml: Home, a Tutorials section (nbs/tutorials), an API section (numbered notebooks)."
+    "sidebar.yml: Home, then sections Tutorials (nbs/tutorials), Explanations (nbs/explanations), API (numbered notebooks)."
     tut = sorted(p for p in (NBS/'tutorials').glob('*.ipynb') if p.name != 'index.ipynb')
+    exp = sorted((NBS/'explanations').glob('*.ipynb'))
     api = sorted(p for p in NBS.glob('[0-9]*.ipynb'))
     lines = ['website:', '  sidebar:', '    contents:', '      - index.ipynb']
-    for name, nbs, top in (('Tutorials', tut, 'tutorials/index.ipynb'), ('API', api, None)):
+    for name, nbs, top in (('Tutorials', tut, 'tutorials/index.ipynb'), ('Explanations', exp, None), ('API', api, None)):
         if not nbs and not top: continue
         lines += [f'      - section: {name}'] + ([f'        href: {top}'] if top and (NBS/top).exists() else []) + ['        contents:']
         lines += [f'          - {p.relative_to(NBS).as_posix()}' for p in nbs] or ['          []']
