@@ -521,6 +521,8 @@ class TrainingConfig(_Section):
     greater_is_better: bool | None = None          # default: false for metrics ending in loss, else true
     resume_from_checkpoint: str | None = None      # 'last' (newest checkpoint-* of the run) or a checkpoint folder
     health_check_batches: int = _f(2, ge=0)        # the first N batches of each process are health-checked; 0 or off = none
+    eval_generate: int = _f(0, ge=0)               # at each evaluation, greedy answers on N validation samples, scored: eval_dense_f1_50, eval_summary_exact (0 = off)
+    eval_generate_max_new_tokens: int = _f(512, gt=0)  # token cap of those answers (read when eval_generate > 0)
 
     @property
     def save_delay(self) -> SaveDelayConfig:
@@ -559,6 +561,10 @@ class TrainingConfig(_Section):
         if v['eval_steps'] is None: v['eval_steps'] = v['save_steps']
         if v['save_strategy'] == 'best' and v['eval_strategy'] == 'no':
             fail('save_strategy', 'best needs evaluations; set eval_strategy to steps or epoch')
+        if v['eval_generate'] and v['eval_strategy'] == 'no':
+            fail('eval_generate', "generates at evaluations, but eval_strategy is no; set eval_strategy: steps or epoch, or eval_generate: 0")
+        if not v['eval_generate'] and v['eval_generate_max_new_tokens'] != TrainingConfig.__dataclass_fields__['eval_generate_max_new_tokens'].default:
+            fail('eval_generate_max_new_tokens', 'is read only when eval_generate > 0 (generation at evaluations is off); set eval_generate or delete it')
         if v['greater_is_better'] is None: v['greater_is_better'] = not v['metric_for_best_model'].endswith('loss')
         if not v['metric_for_best_model'].strip(): fail('metric_for_best_model', 'must not be empty')
         unknown = [r for r in v['report_to'] if r not in ('tensorboard', 'none')]

@@ -10,19 +10,20 @@ from pathlib import Path
 from typing import Annotated
 
 # %% auto #0
-__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'DEEPSPEED_PRESETS', 'HEALTH_KEYS',
-           'CONVERSATION_TEXT', 'Precision', 'on_cpu', 'resolve_precision', 'optimizer_group_of', 'no_decay_names',
-           'group_learning_rates', 'param_groups', 'build_optimizer', 'warmup_steps_for', 'min_lr_ratio',
-           'lr_multiplier', 'build_scheduler', 'epoch_permutation', 'epoch_batches', 'rank_slice',
-           'PlannedBatchSampler', 'supervised_mask', 'TokenStats', 'token_stats', 'compact_batch', 'MetricBuffer',
-           'generalized_jsd', 'feature_distance', 'find_visual', 'VisualFeatureHooks', 'vocab_size_of', 'KDOverlay',
-           'checkpoint_step', 'list_checkpoints', 'remove_checkpoint', 'remove_debris', 'rotate_checkpoints',
-           'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay', 'peak_memory_gib', 'progress_fields',
-           'read_log', 'JsonlLog', 'deepspeed_json', 'accelerator_plugins', 'check_sharding', 'make_accelerator',
-           'is_sharded', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer', 'HealthRows',
-           'load_checkpoint_weights', 'gathered_state_dict', 'plot_curves', 'lora_settings', 'tiny_corpus',
-           'build_model', 'conversation_text_path', 'rendered_conversation', 'write_conversation_text',
-           'agreed_run_dir', 'train', 'parse_overrides', 'train_cli']
+__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'DEEPSPEED_PRESETS',
+           'GENERATION_KEYS', 'HEALTH_KEYS', 'CONVERSATION_TEXT', 'Precision', 'on_cpu', 'resolve_precision',
+           'optimizer_group_of', 'no_decay_names', 'group_learning_rates', 'param_groups', 'build_optimizer',
+           'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler', 'epoch_permutation', 'epoch_batches',
+           'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats', 'token_stats', 'compact_batch',
+           'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual', 'VisualFeatureHooks', 'vocab_size_of',
+           'KDOverlay', 'checkpoint_step', 'list_checkpoints', 'remove_checkpoint', 'remove_debris',
+           'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay', 'peak_memory_gib',
+           'progress_fields', 'read_log', 'JsonlLog', 'deepspeed_json', 'accelerator_plugins', 'check_sharding',
+           'make_accelerator', 'is_sharded', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer',
+           'generation_samples', 'generation_scores', 'HealthRows', 'load_checkpoint_weights', 'gathered_state_dict',
+           'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'conversation_text_path',
+           'rendered_conversation', 'write_conversation_text', 'agreed_run_dir', 'train', 'parse_overrides',
+           'train_cli']
 
 # %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
@@ -676,6 +677,12 @@ class Trainer:
         if self.health_batches and processor is None:
             raise ValueError('training.health_check_batches needs the processor (the checks count image tokens and decode answers); '
                              'pass processor= or set training.health_check_batches: 0')
+        if tr.eval_generate and processor is None:
+            raise ValueError('training.eval_generate needs the processor (it generates answers); pass processor= or set training.eval_generate: 0')
+        if tr.eval_generate and self.sharded:
+            raise ValueError('training.eval_generate: answers are generated on the main process alone, which sharded weights (FSDP, '
+                             'DeepSpeed) do not allow; set training.eval_generate: 0 and score a checkpoint with `inspect-vl eval`')
+        self._gen_samples = None                     # the eval_generate samples, picked at the first evaluation
         if tr.gradient_checkpointing: enable_gradient_checkpointing(model)
         optimizer = build_optimizer(model, tr)
         self.scheduler = build_scheduler(optimizer, tr, self.total_steps)
@@ -810,6 +817,69 @@ def evaluate(self: Trainer) -> dict:
     m.update(eval_runtime=dt, eval_samples_per_second=n / dt, eval_steps_per_second=math.ceil(math.ceil(n / self.ws) / ebs) / dt)
     model.train(was)
     return m
+
+# %% ../nbs/10_train.ipynb #8d9d4fc1
+GENERATION_KEYS = ('eval_dense_f1_50', 'eval_summary_exact')   # logged by `training.eval_generate`
+
+def generation_samples(dataset, # an evaluation dataset (06_dataset); its samples' messages are kept while picking
+                       n: int, # how many samples to pick
+                      ) -> list:
+    "`n` evenly spaced samples of `dataset` with an image (chat samples skipped): prompt messages, mode, trained answer, image size."
+    if n <= 0 or len(dataset) == 0: return []
+    k = min(n, len(dataset))
+    picks = sorted({round(i * (len(dataset) - 1) / max(k - 1, 1)) for i in range(k)})
+    keep = getattr(dataset, 'keep_messages', None)
+    if keep is False: dataset.keep_messages = True
+    try: samples = [dataset[i] for i in picks]
+    finally:
+        if keep is False: dataset.keep_messages = False
+    out = []
+    for i, s in zip(picks, samples):
+        if s.get('mode') not in ('dense', 'summary'): continue
+        if 'messages' not in s: raise ValueError(f'evaluation sample {i} carries no messages; build the dataset with keep_messages=True')
+        out.append(dict(index=i, mode=s['mode'], conversation=[m for m in s['messages'] if m['role'] != 'assistant'],
+                        answer=s['assistant_text'], size=tuple(s['image_size'])))
+    return out
+
+def generation_scores(samples: list, # `generation_samples`
+                      texts: list, # the model's answer to each sample
+                      frame: str = 'norm1000', # coordinate frame of the dense answers (custom.emit_norm)
+                     ) -> dict:
+    "eval_dense_f1_50 (category-aware F1 at IoU 0.50) and eval_summary_exact, each when its mode is among the samples."
+    from inspect_vl.evaluate import dense_objects, evaluate_answers, evaluate_summaries
+    if len(samples) != len(texts): raise ValueError(f'{len(samples)} samples but {len(texts)} answers')
+    dense = [(s, t) for s, t in zip(samples, texts) if s['mode'] == 'dense']
+    summ = [(s, t) for s, t in zip(samples, texts) if s['mode'] == 'summary']
+    out = {}
+    if dense:
+        truth = [dict(width=s['size'][0], height=s['size'][1], objects=dense_objects(s['answer'], *s['size'], frame)) for s, _ in dense]
+        out['eval_dense_f1_50'] = evaluate_answers(truth, [t for _, t in dense], frame)['report']['category']['overall']['at50']['f1']
+    if summ: out['eval_summary_exact'] = evaluate_summaries([s['answer'] for s, _ in summ], [t for _, t in summ])['exact']
+    return out
+
+# %% ../nbs/10_train.ipynb #90d7d7a5
+@patch
+def generation_metrics(self: Trainer) -> dict:
+    "Greedy answers to `training.eval_generate` validation samples, scored (`generation_scores`), and their runtime; {} when off."
+    tr = self.cfg.training
+    if not tr.eval_generate or self.eval_dataset is None: return {}
+    out = [{}]
+    if self.main:
+        from inspect_vl.generate import GenerationEngine, DecodeSettings
+        if self._gen_samples is None: self._gen_samples = generation_samples(self.eval_dataset, tr.eval_generate)
+        model = self.acc.unwrap_model(self.model)
+        was, t0 = model.training, time.perf_counter()
+        engine = GenerationEngine(model, self.processor, batch_size=tr.per_device_eval_batch_size, prefetch=False)   # puts the model in eval mode
+        try:
+            with self.acc.autocast():
+                res = engine.generate([s['conversation'] for s in self._gen_samples], DecodeSettings(max_new_tokens=tr.eval_generate_max_new_tokens))
+        finally: model.train(was)
+        out[0] = {**generation_scores(self._gen_samples, [r.text for r in res], self.cfg.custom.emit_norm),
+                  'eval_generate_runtime': time.perf_counter() - t0}
+    if self.ws > 1:
+        from accelerate.utils import broadcast_object_list
+        broadcast_object_list(out)
+    return out[0]
 
 # %% ../nbs/10_train.ipynb #a5ac7840
 HEALTH_KEYS = ('dataset_label', 'record_index', 'mode', 'assistant_text', 'assistant_payload', 'objects', 'image_size')
@@ -1010,7 +1080,7 @@ def _after_step(self: Trainer, norm: float, sums: dict, epoch_end: bool, last: b
     metrics = None
     if self.eval_dataset is not None and tr.eval_strategy != 'no' and (last or epoch_end and tr.eval_strategy == 'epoch'
                                                                        or tr.eval_strategy == 'steps' and s.global_step % tr.eval_steps == 0):
-        metrics = self.last_eval = self.evaluate()
+        metrics = self.last_eval = {**self.evaluate(), **self.generation_metrics()}
         self._write_row(metrics, 'eval')
     if self._save_due(epoch_end, metrics): self.save_checkpoint()
 
@@ -1076,10 +1146,11 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
 # %% ../nbs/10_train.ipynb #2d9e720c
 def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
                 title: str = None):
-    "Loss and token-accuracy curves (training and evaluation) of a run, from its logging.jsonl."
+    "Loss and token-accuracy curves (training and evaluation), and the generation scores when logged, from a run's logging.jsonl."
     import matplotlib.pyplot as plt
     rows = run if isinstance(run, list) else read_log(run)
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
+    gen = [k for k in GENERATION_KEYS if any(k in r for r in rows)]
+    fig, axes = plt.subplots(1, 2 + bool(gen), figsize=(10 + 4 * bool(gen), 3.2))
     for ax, key in zip(axes, ('loss', 'token_acc')):
         for prefix, style in (('', '-'), ('eval_', 'o--')):
             pts = [(r['step'], r[prefix + key]) for r in rows if prefix + key in r and 'train_runtime' not in r]
@@ -1091,6 +1162,9 @@ def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
                 pts = [(r['step'], r[f'{lab}_token_acc']) for r in rows if f'{lab}_token_acc' in r]
                 ax.plot(*zip(*pts), lw=0.8, alpha=0.7, label=f'{lab}_token_acc')
         ax.set(xlabel='optimizer step', ylabel=key, yscale='log' if key == 'loss' else 'linear'); ax.grid(alpha=0.3); ax.legend(fontsize=8)
+    if gen:
+        for k in gen: axes[2].plot(*zip(*[(r['step'], r[k]) for r in rows if k in r]), 'o-', label=k[5:], lw=1.2)
+        axes[2].set(xlabel='optimizer step', ylabel='generated answers (validation)', ylim=(-0.03, 1.03)); axes[2].grid(alpha=0.3); axes[2].legend(fontsize=8)
     if title: fig.suptitle(title)
     fig.tight_layout()
     return fig
@@ -1185,10 +1259,13 @@ def train(config, # a Config, or the path of a YAML config
     precision = resolve_precision(cfg)
     acc = make_accelerator(precision, plugins=accelerator_plugins(cfg, precision))
     run_dir = agreed_run_dir(cfg, acc)
+    has_eval = cfg.custom.fusion_config is not None or cfg.custom.val_jsonl is not None
+    if cfg.training.eval_generate and not has_eval:
+        raise ConfigError(f'{cfg.source}: training.eval_generate: {cfg.training.eval_generate}, but the run has no validation data to answer; '
+                          'set custom.val_jsonl (or val_jsonl on a fusion target), or training.eval_generate: 0')
     set_seed(cfg.training.seed)
     model, processor, reference = build_model(cfg, precision, acc)
     train_ds = dataset_from_config(cfg, processor, 'train')
-    has_eval = cfg.custom.fusion_config is not None or cfg.custom.val_jsonl is not None
     eval_ds = dataset_from_config(cfg, processor, 'eval') if has_eval and cfg.training.eval_strategy != 'no' else None
     fusion = cfg.fusion()
     domains = fusion.dataset_domains if fusion is not None else {}
