@@ -341,7 +341,7 @@ def vocab_size_of(model: nn.Module) -> int:
     return m.get_output_embeddings().weight.shape[0]
 
 class KDOverlay:
-    "KL anchoring to a frozen reference model: its logits and features, and the weighted KD terms (spec §3.8–3.9)."
+    "KL anchoring to a frozen reference model: its logits and features, and the weighted KD terms."
     def __init__(self, reference: nn.Module, # the frozen reference (teacher) model, on the student's device
                  student: nn.Module, # the unwrapped student (hooks go on its vision tower)
                  cfg: Config):
