@@ -18,7 +18,8 @@ __all__ = ['DEMO_YAML', 'DEMO_VERSION', 'SMOKE_OVERRIDES', 'DemoConfigError', 'W
            'verdict_records', 'build_world', 'demo_corpus', 'build_model', 'summary_prompts', 'fusion_mix',
            'train_config', 'finetune', 'run_stage_a_step', 'stage_b_config', 'run_stage_b_step', 'ticket_outcomes',
            'ticket_metrics', 'summary_scores', 'dense_goal', 'predict_examples', 'plot_examples', 'plot_overlays',
-           'plot_ticket_metrics', 'generation_curve', 'write_report', 'report_table', 'run_demo', 'demo_cli']
+           'plot_ticket_metrics', 'generation_curve', 'write_report', 'report_table', 'serve_command', 'run_demo',
+           'demo_cli']
 
 # %% ../nbs/15_demo.ipynb #e7d23607
 from .synth import (EASY, SynthConfig, MISSION_RULES, FAIL_REASONS, make_dataset, make_tickets, plan_ticket, text_corpus,
@@ -691,6 +692,12 @@ def report_table(rep:dict) -> str:
     return '\n'.join(f'{a:<{w[0]}}  {b:>{w[1]}}  {c:<{w[2]}}  {d}'.rstrip() for a, b, c, d in rows)
 
 # %% ../nbs/15_demo.ipynb #4308d8b4
+def serve_command(checkpoint, # the fine-tuned model folder
+                  guidance, # the missions' guidance file
+                 ) -> str:
+    "The one command that serves the demo's model (the demo trains on the compact prompts)."
+    return f'inspect-vl serve {checkpoint} --guidance {guidance} --compact-prompts'
+
 def run_demo(cfg:DemoConfig=None, # the demo config (default: the packaged one)
              out='runs/demo', # output folder; steps already built there are reused
              progress:bool=True, # tqdm bars
@@ -737,6 +744,7 @@ def run_demo(cfg:DemoConfig=None, # the demo config (default: the packaged one)
     steps['report'] = 0.0
     rep = write_report(cfg, out, world, out/'train', stage_a, runs, preds, time.perf_counter() - t0, steps)
     lap('report')
+    rep['serve_command'] = serve_command(ckpt, out/'stage_b'/'guidance.json')
     rep['seconds'] = round(time.perf_counter() - t0, 1); rep['step_seconds'] = {k: round(v, 1) for k, v in steps.items()}
     atomic_write_json(out/'report.json', rep)
     return rep
@@ -757,6 +765,7 @@ def demo_cli(config:str=None, # a demo YAML (default: the packaged configs/demo.
     except DemoConfigError as e: raise SystemExit(f'demo: {e}')
     rep = run_demo(cfg, out, progress=not quiet, fresh=fresh)
     print(f'\nreport: {Path(out)/"report.md"}\n' + report_table(rep))
+    print(f"\nserve this model (an inspection API with a web page on http://127.0.0.1:8000):\n  {rep['serve_command']}")
     if strict and not rep['meets_goals']: raise SystemExit(1)
 
 # %% ../nbs/15_demo.ipynb #b0036d4f
