@@ -7,8 +7,10 @@ choose dense or summary (30 % summaries), build the messages, encode with `proce
 `processor(text=..., images=...)` on exactly the images and rendered texts the pipeline produced (captured in
 an untimed pass), one call per sample, the same unit of work the dataset does: transformers' Qwen3-VL processor
 with its PIL image backend (what a pipeline without ours pays; the gated figure), and, for information, the same
-processor with our bit-identical fast image path (`FastQwen2VLImageProcessor`, which the pipeline itself uses). Every batch is timed for each
-variant in turn, `REPEATS` times; the best time per batch counts (robust to a busy machine).
+processor with our bit-identical fast image path (`FastQwen2VLImageProcessor`, which the pipeline itself uses). The variants
+take turns batch by batch (pipeline, processor, fast processor, decode on batch 1, then on batch 2, …); one pass over
+all batches is a round, and after a warm-up round `ROUNDS` rounds count. Each round gives one overhead (its pipeline
+total over its processor total), and the figure is the median with min–max (robust to a busy machine).
 
 Two settings:
 * photo: 1024x768 synthetic inspection photos, pixel budget 1024x1024 (qwen3vl_base.yaml): the regime real
@@ -21,13 +23,14 @@ through shared memory. For the photo setting a two-worker DataLoader is timed wi
 `pixel_values` in shared memory (the default) and without (`shared_memory=False`, one more copy of the pixel batch
 per step), epochs alternating, workers kept alive, best epoch of each (info).
 """
-import os, sys, tempfile, time
+import os, statistics, sys, tempfile, time
 from pathlib import Path
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT/'bench'))
+from _timing import row, fmt_spread
 
-BATCH, REPEATS = 4, 4
+BATCH, ROUNDS = 4, 7   # more rounds than the default 5: one round is short (16 samples), so one busy moment weighs more
 SETTINGS = {'photo': dict(n=16, size=(1024, 768), max_pixels=1024 * 1024), 'small': dict(n=32, size=(256, 192), max_pixels=256 * 256)}
 
 def _augmentation():
@@ -35,15 +38,13 @@ def _augmentation():
     import yaml
     return yaml.safe_load((ROOT/'inspect_vl'/'configs'/'qwen3vl_base.yaml').read_text(encoding='utf-8'))['custom']['augmentation']
 
-def _interleaved(fns: dict, n_batches: int, repeats: int) -> dict:
-    "Sum over batches of each function's best time on that batch, the functions interleaved batch by batch."
-    best = {k: [float('inf')] * n_batches for k in fns}
-    for _ in range(repeats):
-        for b in range(n_batches):
-            for k, f in fns.items():
-                t0 = time.perf_counter(); f(b); dt = time.perf_counter() - t0
-                best[k][b] = min(best[k][b], dt)
-    return {k: sum(v) for k, v in best.items()}
+def _round(fns: dict, n_batches: int) -> dict:
+    "One round: each function's total seconds over all batches, the functions taking turns batch by batch."
+    tot = {k: 0. for k in fns}
+    for b in range(n_batches):
+        for k, f in fns.items():
+            t0 = time.perf_counter(); f(b); tot[k] += time.perf_counter() - t0
+    return tot
 
 def _measure(ckpt, tmp, name, n, size, max_pixels):
     from inspect_vl.model import load_processor
@@ -68,8 +69,9 @@ def _measure(ckpt, tmp, name, n, size, max_pixels):
            'processor': lambda b: [plain(text=[texts[i]], images=images[i], return_tensors='pt') for i in batches[b]],
            'fast processor': lambda b: [proc(text=[texts[i]], images=images[i], return_tensors='pt') for i in batches[b]],
            'decode': lambda b: [[load_image(p) for p in files[i]] for i in batches[b]]}
-    _interleaved(fns, len(batches), 1)   # warm-up
-    t = _interleaved(fns, len(batches), REPEATS)
+    _round(fns, len(batches))   # warm-up
+    rounds = [_round(fns, len(batches)) for _ in range(ROUNDS)]
+    t = {k: [r[k] for r in rounds] for k in fns}   # per fn: seconds per round
     t['n'], t['augmented'] = n, sum(s['augmented'] for s in refs)
     if name == 'photo': t.update(_loaders(make(), proc))
     return t
@@ -100,20 +102,24 @@ def bench() -> list:
     rows = []
     for name, st in SETTINGS.items():
         t = _measure(ckpt, tmp, name, **st)
-        n, over, over_fast = t['n'], t['pipeline'] / t['processor'] - 1, t['pipeline'] / t['fast processor'] - 1
+        n = t['n']
+        overs = [p / q - 1 for p, q in zip(t['pipeline'], t['processor'])]
+        overs_fast = [p / q - 1 for p, q in zip(t['pipeline'], t['fast processor'])]
+        rates = [n / p for p in t['pipeline']]
+        for k in ('pipeline', 'processor', 'fast processor', 'decode'): t[k] = statistics.median(t[k])   # medians for the log line
+        over, over_fast = statistics.median(overs), statistics.median(overs_fast)
         ms = lambda k: 1e3 * t[k] / n
         print(f'[{name}] {st["size"][0]}x{st["size"][1]}, budget {st["max_pixels"]} px, {t["augmented"]}/{n} augmented: '
               f'dataset+collator {n / t["pipeline"]:.1f} samples/s ({ms("pipeline"):.2f} ms), processor alone {n / t["processor"]:.1f} '
               f'samples/s ({ms("processor"):.2f} ms), with our fast image path {n / t["fast processor"]:.1f} samples/s ({ms("fast processor"):.2f} ms); '
-              f'JPEG decode alone {ms("decode"):.2f} ms; overhead {100 * over:.1f} % (vs the fast-path processor {100 * over_fast:.1f} %)', file=sys.stderr)
+              f'JPEG decode alone {ms("decode"):.2f} ms (medians); overhead {fmt_spread(overs)} (vs the fast-path processor {fmt_spread(overs_fast)})', file=sys.stderr)
         gate = name == 'photo'
         if gate:
             sh, pl = n / t['loader shared=True'], n / t['loader shared=False']
             print(f'[{name}] DataLoader, 2 workers: {sh:.1f} samples/s collating in shared memory, {pl:.1f} without ({sh / pl:.2f}x)', file=sys.stderr)
-        rows += [dict(name=f'data [{name}]: dataset+collator overhead vs transformers\' processor alone', value=over, goal='<= 0.25' if gate else 'info',
-                      unit='ratio', ok=over <= 0.25 if gate else True),
-                  dict(name=f'data [{name}]: overhead vs the processor with our fast image path', value=over_fast, goal='info', unit='ratio', ok=True),
-                 dict(name=f'data [{name}]: dataset+collator samples/s', value=n / t['pipeline'], goal='info', unit='samples/s', ok=True)]
+        rows += [row(f'data [{name}]: dataset+collator overhead vs transformers\' processor alone', overs, '<= 0.25' if gate else 'info'),
+                 row(f'data [{name}]: overhead vs the processor with our fast image path', overs_fast, 'info'),
+                 row(f'data [{name}]: dataset+collator samples/s', rates, 'info', unit='samples/s')]
         if gate: rows.append(dict(name=f'data [{name}]: 2-worker DataLoader, shared-memory collation / plain', value=sh / pl, goal='info', unit='ratio', ok=True))
     return rows
 

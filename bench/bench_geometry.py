@@ -1,16 +1,17 @@
 """Geometry benchmark: transform + clip 100 mixed objects vs one affine warp of a 1024×1024 RGB image, and vs shapely.
 
-The geometry must be noise next to pixels: the ratio against one PIL bilinear affine warp must stay ≤ 0.05 (issue 3).
-The functions take turns in 5 rounds and each one's best round counts, as in the other benchmarks, so a busy moment
-on the machine does not land on one side only. We also report the ratio against one OpenCV `warpAffine` (the resampler augmentation really uses), with OpenCV held
+The geometry must be noise next to pixels: the ratio against one PIL bilinear affine warp must stay ≤ 0.05.
+The four jobs take turns in interleaved rounds (`_timing.interleaved`: a warm-up, then 5 rounds of ~0.1 s bursts),
+so a busy moment on the machine hits every side; each figure is the median of the per-round ratios, with min–max. We also report the ratio against one OpenCV `warpAffine` (the resampler augmentation really uses), with OpenCV held
 to one thread like the numpy geometry code, and against shapely doing the same job on the same objects
 (build shapes from the coordinate lists, apply the matrix, intersect with the frame, read the coordinates back).
 """
-import random, sys, time
+import random, statistics, sys
 from pathlib import Path
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1])); sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _timing import interleaved, ratio, row, fmt_spread
 from inspect_vl.geometry import compose, rotate_center, scale, invert_affine, transform_geometries, TransformStats
 
 W = H = 1024
@@ -31,20 +32,6 @@ def mixed_objects(n=100, seed=0):
                 pts += [cl(x, W), cl(y, H)]; x += r.uniform(-150, 150); y += r.uniform(-150, 150)
             out.append({'line': pts, 'desc': 'line'})
     return out
-
-def _time(f, min_time=0.1, min_runs=3):
-    "Mean seconds per call over a burst of at least `min_runs` calls and `min_time` seconds."
-    n, t0 = 0, time.perf_counter()
-    while n < min_runs or time.perf_counter() - t0 < min_time: f(); n += 1
-    return (time.perf_counter() - t0) / n
-
-def _best_interleaved(fns: dict, rounds=5) -> dict:
-    "Each function's best burst mean over `rounds` rounds, the functions taking turns (so all see the same machine load)."
-    for f in fns.values(): f()   # warm-up
-    best = {k: float('inf') for k in fns}
-    for _ in range(rounds):
-        for k, f in fns.items(): best[k] = min(best[k], _time(f))
-    return best
 
 def _shapely_job(objs, m):
     import shapely
@@ -69,16 +56,18 @@ def bench():
     st = TransformStats(); transform_geometries(objs, m, W, H, st)
     img = np.random.default_rng(0).integers(0, 256, (H, W, 3), np.uint8); pil = Image.fromarray(img)
     inv = tuple(invert_affine(m)[:2].reshape(-1))
-    t = _best_interleaved({'geo': lambda: transform_geometries(objs, m, W, H),
-                           'pil': lambda: pil.transform((W, H), Image.Transform.AFFINE, inv, Image.Resampling.BILINEAR),
-                           'cv2': lambda: cv2.warpAffine(img, m[:2], (W, H), flags=cv2.INTER_LINEAR, borderValue=(128, 128, 128)),
-                           'shp': lambda: _shapely_job(objs, m)})
-    t_geo, t_pil, t_cv2, t_shp = t['geo'], t['pil'], t['cv2'], t['shp']
-    note = f'{st.clipped} of 100 clipped, {st.degenerate} degenerate; geometry {t_geo*1e3:.2f} ms, PIL {t_pil*1e3:.1f} ms, cv2(1 thread) {t_cv2*1e3:.1f} ms, shapely {t_shp*1e3:.2f} ms'
+    t = interleaved({'geo': lambda i: transform_geometries(objs, m, W, H),
+                     'pil': lambda i: pil.transform((W, H), Image.Transform.AFFINE, inv, Image.Resampling.BILINEAR),
+                     'cv2': lambda i: cv2.warpAffine(img, m[:2], (W, H), flags=cv2.INTER_LINEAR, borderValue=(128, 128, 128)),
+                     'shp': lambda i: _shapely_job(objs, m)}, min_time=0.1)
+    med = {k: statistics.median(v) for k, v in t.items()}
+    r_pil, r_cv2, r_shp = ratio(t['geo'], t['pil']), ratio(t['geo'], t['cv2']), ratio(t['geo'], t['shp'])
+    note = (f'{st.clipped} of 100 clipped, {st.degenerate} degenerate; medians: geometry {med["geo"]*1e3:.2f} ms, PIL {med["pil"]*1e3:.1f} ms, '
+            f'cv2(1 thread) {med["cv2"]*1e3:.1f} ms, shapely {med["shp"]*1e3:.2f} ms; geometry/PIL {fmt_spread(r_pil)}, ours/shapely {fmt_spread(r_shp)}')
     print(note, file=sys.stderr)
-    return [dict(name='geometry: 100 objects / one PIL warp 1024²', value=t_geo / t_pil, goal='<= 0.05', unit='ratio', ok=t_geo / t_pil <= 0.05, note=note),
-            dict(name='geometry: 100 objects / one cv2 warp 1024² (1 thread)', value=t_geo / t_cv2, goal='report', unit='ratio', ok=True),
-            dict(name='geometry: ours / shapely, same objects', value=t_geo / t_shp, goal='<= 1', unit='ratio', ok=t_geo / t_shp <= 1)]
+    return [row('geometry: 100 objects / one PIL warp 1024²', r_pil, '<= 0.05', note=note),
+            row('geometry: 100 objects / one cv2 warp 1024² (1 thread)', r_cv2, 'report'),
+            row('geometry: ours / shapely, same objects', r_shp, '<= 1')]
 
 if __name__ == '__main__':
     for r in bench(): print(r)

@@ -1,7 +1,9 @@
 """`make bench`: run every `bench/bench_*.py`, print one table, write `bench/results.jsonl`.
 
 Each benchmark module has `bench() -> list[dict]`, one dict per figure with keys `name`, `value`, `goal`
-(e.g. '<= 0.05'), `unit` and `ok`. Ratios are measured side by side in one run (ours vs the named baseline).
+(e.g. '<= 0.05'), `unit` and `ok`. Ratios are measured side by side in one run (ours vs the named baseline), the
+contenders taking turns in interleaved rounds (`bench/_timing.py`): a timed figure's `value` is the median over the
+rounds, `spread` its [min, max] and `rounds` how many; the table prints the spread, and the gate is on the median.
 The table groups the figures by area, in pipeline order, and lists an area that has no benchmark yet, so a reader
 sees at a glance where the project stands. `python bench/run.py geometry stage_b` runs only those files.
 """
@@ -27,13 +29,19 @@ def _fmt(v):
     if isinstance(v, (int, float)) and not (isinstance(v, float) and math.isnan(v)): return f'{v:.4g}'
     return 'n/a'
 
+def _spread(r) -> str:
+    "'min–max (n)' of a figure timed in rounds; '' for a single value."
+    if not r.get('spread'): return ''
+    lo, hi = r['spread']
+    return f"{_fmt(lo)}–{_fmt(hi)} ({r.get('rounds', '?')})"
+
 def table(rows: list, missing: list = ()) -> str:
-    "The one table: area, figure, value, unit, goal, ok (areas without a benchmark listed at the end)."
-    head = ('area', 'benchmark', 'value', 'unit', 'goal', 'ok')
-    body = [(r['area'], r['name'], _fmt(r['value']), r.get('unit', ''), r.get('goal', ''), 'yes' if r['ok'] else 'NO') for r in rows]
-    body += [(a, '(no benchmark yet)', '', '', '', '-') for a in missing]
+    "The one table: area, figure, value (median over rounds), spread (min–max, rounds), unit, goal, ok (areas without a benchmark at the end)."
+    head = ('area', 'benchmark', 'value', 'spread (n)', 'unit', 'goal', 'ok')
+    body = [(r['area'], r['name'], _fmt(r['value']), _spread(r), r.get('unit', ''), r.get('goal', ''), 'yes' if r['ok'] else 'NO') for r in rows]
+    body += [(a, '(no benchmark yet)', '', '', '', '', '-') for a in missing]
     w = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
-    line = lambda x: '  '.join(f'{str(v):>{w[i]}}' if i == 2 else f'{str(v):<{w[i]}}' for i, v in enumerate(x)).rstrip()
+    line = lambda x: '  '.join(f'{str(v):>{w[i]}}' if i in (2, 3) else f'{str(v):<{w[i]}}' for i, v in enumerate(x)).rstrip()
     out = [line(head), line(['-' * n for n in w])] + [line(x) for x in body]
     out.append(f"{sum(r['ok'] for r in rows)} of {len(rows)} figures meet their goal" if rows else '(no benchmarks yet)')
     return '\n'.join(out)
