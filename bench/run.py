@@ -15,7 +15,8 @@ sys.path.insert(0, str(HERE.parent))
 
 # file stem -> area, in pipeline order (the table's order)
 AREAS = {'bench_geometry': 'geometry', 'bench_augment': 'augmentation', 'bench_data': 'data pipeline', 'bench_train': 'training',
-         'bench_generate': 'Stage-A', 'bench_stage_a': 'Stage-A', 'bench_stage_b': 'Stage-B'}
+         'bench_generate': 'Stage-A', 'bench_stage_a': 'Stage-A', 'bench_stage_b': 'Stage-B',
+         'bench_evaluate': 'evaluation', 'bench_serve': 'serving'}
 
 def area_of(stem: str) -> str:
     "The area a benchmark file reports on (its stem without `bench_` if it is not a known one)."

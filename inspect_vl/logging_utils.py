@@ -78,7 +78,9 @@ def setup_logging(debug: bool = None, # DEBUG level for the package; None = the 
     replica = main if env_flag('INSPECT_VL_VERBOSE') else log_level(replica_level, logging.WARNING)
     logger = logging.getLogger(PACKAGE_LOGGER)
     handler = next((h for h in logger.handlers if getattr(h, '_inspect_vl', False)), None)
-    if handler is None or stream is not None:
+    # a new handler when none is ours yet, a stream is given, or the one there holds an earlier call's stream (or is
+    # another copy of this class, as a re-executed notebook makes)
+    if handler is None or stream is not None or not isinstance(handler, _StderrHandler) or handler._fixed:
         if handler is not None: logger.removeHandler(handler)
         handler = _StderrHandler(stream)
         handler._inspect_vl = True
