@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import cv2
 from PIL import Image
-from .geometry import (GEOMETRY_KEYS, TransformStats, apply_affine, clip_polyline, compose, coverage, geometry_kind, geometry_points,
+from .geometry import (GEOMETRY_KEYS, TransformStats, apply_affine, clip_polyline, compose, coverage, geometry_kind, geometry_points, object_mask,
                                  hflip, invert_affine, is_axis_aligned, is_identity, rotate_center, scale, shear, transform_geometries,
                                  translate, vflip)
 from .io import atomic_writer
@@ -1029,11 +1029,7 @@ def overlap_share(g: dict,           # an object already in the picture (bbox_2d
     iw, ih = min(x2, a[2]) - max(x1, a[0]), min(y2, a[3]) - max(y1, a[1])
     if iw <= 0 or ih <= 0: return 0.                  # boxes apart: the masks are too
     if mode == 'aabb': return float(iw * ih / max((a[2] - a[0]) * (a[3] - a[1]), 1.))
-    ox, oy = math.floor(a[0]) - 1, math.floor(a[1]) - 1   # draw in a window around the (grown) box only
-    m = np.zeros((math.ceil(a[3]) - oy + 2, math.ceil(a[2]) - ox + 2), np.uint8)
-    P = np.rint(geometry_points(g) - (ox, oy)).astype(np.int32)
-    if line: cv2.polylines(m, [P], False, 1, thickness=max(1, round(2 * line_buffer)))
-    else: cv2.fillPoly(m, [P], 1)
+    ox, oy, m = object_mask(g, line_width=max(1, round(2 * line_buffer)))   # drawn around the object only
     total = cv2.countNonZero(m)
     if total == 0: return 0.
     r = m[max(0, y1 - oy):max(0, y2 - oy), max(0, x1 - ox):max(0, x2 - ox)]

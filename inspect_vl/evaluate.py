@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import cv2
 from fastcore.script import call_parse
-from .geometry import GEOMETRY_KEYS, from_norm1000, to_norm1000
+from .geometry import GEOMETRY_KEYS, from_norm1000, to_norm1000, geometry_kind, object_mask
 from .builder import check_emit_norm
 from .records import summary_problems, read_records
 from .synth import parse_summary, IRRELEVANT
@@ -20,10 +20,10 @@ from .io import read_jsonl, atomic_write_json, atomic_write_text
 # %% auto #0
 __all__ = ['FAILURE_REASONS', 'FAMILY', 'THRESHOLDS', 'PRIMARY', 'MODES', 'COCO_IOU_THRS', 'COCO_REC_THRS', 'MISSING', 'Z95',
            'TP_COLOUR', 'FP_COLOUR', 'MISS_COLOUR', 'CATEGORY_LABELS', 'ParseFailure', 'DenseParse',
-           'parse_dense_answer', 'dense_objects', 'object_kind', 'grid_objects', 'GridMask', 'grid_mask', 'mask_iou',
-           'overlap_matrix', 'desc_category', 'greedy_match', 'allowed_pairs', 'match_image', 'prf', 'DenseCounts',
-           'dense_report', 'evaluate_dense', 'emission_scores', 'xywh', 'box_iou_xywh', 'coco_ap', 'coco_truth',
-           'coco_results', 'dense_ap', 'desc_attributes', 'matched_pairs', 'attribute_accuracy', 'attribute_confusion',
+           'parse_dense_answer', 'dense_objects', 'grid_objects', 'GridMask', 'grid_mask', 'mask_iou', 'overlap_matrix',
+           'desc_category', 'greedy_match', 'allowed_pairs', 'match_image', 'prf', 'DenseCounts', 'dense_report',
+           'evaluate_dense', 'emission_scores', 'xywh', 'box_iou_xywh', 'coco_ap', 'coco_truth', 'coco_results',
+           'dense_ap', 'desc_attributes', 'matched_pairs', 'attribute_accuracy', 'attribute_confusion',
            'summary_entries', 'evaluate_summaries', 'wilson', 'rate', 'verdict_rows', 'verdict_metrics', 'overlay',
            'png_bytes', 'plot_class_bars', 'evaluate_answers', 'dense_markdown', 'summary_markdown',
            'attributes_markdown', 'verdict_markdown', 'EvalInputError', 'run_eval', 'eval_cli']
@@ -182,16 +182,11 @@ def dense_objects(text:str, # the model's dense answer
 # %% ../nbs/14a_evaluate.ipynb #23f29519
 FAMILY = {'bbox_2d': 'region', 'poly': 'region', 'line': 'line'}
 
-def object_kind(obj:dict, # an object with exactly one geometry key
-               ) -> str:
-    "The geometry key of a (parsed or truth) object."
-    return next(k for k in GEOMETRY_KEYS if k in obj)
-
 def grid_objects(objects:list, # contract objects in pixels
                  width:int, height:int, # the image's pixel size
                 ) -> list:
     "Pixel contract objects on the 0–999 grid (the frame the overlaps use)."
-    return [{'desc': o['desc'], (k := object_kind(o)): _to_grid(o[k], 'pixel', width, height)} for o in objects]
+    return [{'desc': o['desc'], (k := geometry_kind(o)): _to_grid(o[k], 'pixel', width, height)} for o in objects]
 
 @dataclass
 class GridMask:
@@ -206,19 +201,8 @@ def grid_mask(obj:dict, # an object with grid coordinates (0–999)
               tol:float=8., # a line's tube is max(1, round(2·tol)) cells wide
              ) -> GridMask:
     "Draw one object into a mask the size of its bounding rectangle (a line's padded by its tube, cut to the grid)."
-    kind = object_kind(obj)
-    P = np.asarray(obj[kind], dtype=np.int32).reshape(-1, 2)
-    if kind == 'bbox_2d':
-        (x0, y0), (x1, y1) = P
-        m = np.ones((y1 - y0 + 1, x1 - x0 + 1), np.uint8)
-    elif kind == 'poly':
-        (x0, y0), (x1, y1) = P.min(0), P.max(0)
-        m = np.zeros((y1 - y0 + 1, x1 - x0 + 1), np.uint8); cv2.fillPoly(m, [P - (x0, y0)], 1)
-    else:
-        w = max(1, round(2 * tol)); pad = w // 2 + 1
-        (x0, y0), (x1, y1) = np.maximum(P.min(0) - pad, 0), np.minimum(P.max(0) + pad, 999)
-        m = np.zeros((y1 - y0 + 1, x1 - x0 + 1), np.uint8)
-        cv2.polylines(m, [P - (x0, y0)], False, 1, thickness=w, lineType=cv2.LINE_8)
+    kind = geometry_kind(obj)
+    x0, y0, m = object_mask(obj, line_width=max(1, round(2 * tol)), limit=(1000, 1000))
     return GridMask(FAMILY[kind], int(x0), int(y0), m, int(m.sum()))
 
 def mask_iou(a:GridMask, b:GridMask, # two drawn objects
@@ -313,7 +297,7 @@ class DenseCounts:
         "Count one image: its grid objects, the `match_image` result and its parse failures."
         self.n_images += 1; self.count_diff.append(len(preds) - len(truths))
         self.failures.update(f.reason for f in failures)
-        groups = lambda o: ('all', 'type:' + object_kind(o), 'class:' + desc_category(o['desc']))
+        groups = lambda o: ('all', 'type:' + geometry_kind(o), 'class:' + desc_category(o['desc']))
         for side, objs in (('truth', truths), ('pred', preds)):
             for o in objs: self.n.update((side, g) for g in groups(o))
         for m in self.modes:
@@ -374,7 +358,7 @@ COCO_REC_THRS = np.linspace(.0, 1.00, int(np.round((1.00 - .0) / .01)) + 1, endp
 def xywh(obj:dict, # a pixel object (box, polygon or line)
         ) -> list:
     "The enclosing box of a pixel object as COCO's [x, y, width, height]."
-    k = object_kind(obj); v = np.asarray(obj[k], dtype=float).reshape(-1, 2)
+    k = geometry_kind(obj); v = np.asarray(obj[k], dtype=float).reshape(-1, 2)
     (x0, y0), (x1, y1) = v.min(0), v.max(0)
     return [float(x0), float(y0), float(x1 - x0), float(y1 - y0)]
 
@@ -671,7 +655,7 @@ def verdict_metrics(rows:list, # `verdict_rows`
 TP_COLOUR, FP_COLOUR, MISS_COLOUR = (40, 200, 60), (230, 40, 40), (255, 150, 0)
 
 def _draw(d, o, colour, width):
-    k = object_kind(o); v = o[k]
+    k = geometry_kind(o); v = o[k]
     if k == 'bbox_2d': d.rectangle(v, outline=colour, width=width)
     elif k == 'poly': pts = list(zip(v[::2], v[1::2])); d.line(pts + pts[:1], fill=colour, width=width)
     else: d.line(list(zip(v[::2], v[1::2])), fill=colour, width=width)
@@ -688,7 +672,7 @@ def overlay(image, # PIL image
     s = max_side / max(image.width, image.height)
     im = image.convert('RGB').resize((round(image.width * s), round(image.height * s)))
     d = ImageDraw.Draw(im)
-    up = lambda o: {**o, (k := object_kind(o)): [(x + 0.5) * s - 0.5 for x in o[k]]}
+    up = lambda o: {**o, (k := geometry_kind(o)): [(x + 0.5) * s - 0.5 for x in o[k]]}
     mt, mp = {t for t, _ in pairs}, {p for _, p in pairs}
     for i, o in enumerate(truths):
         if i not in mt: _draw(d, up(o), MISS_COLOUR, width)

@@ -8,14 +8,15 @@ import math
 from dataclasses import dataclass
 from itertools import chain
 import numpy as np
+import cv2
 
 # %% auto #0
-__all__ = ['GEOMETRY_KEYS', 'GeometryError', 'geometry_kind', 'validate_geometry', 'geometry_points', 'identity', 'translate',
-           'scale', 'rotate', 'rotate_center', 'hflip', 'vflip', 'shear', 'compose', 'invert_affine', 'is_axis_aligned',
-           'is_identity', 'apply_affine', 'TransformStats', 'transform_geometries', 'transform_geometry',
-           'draw_geometry', 'draw_frame', 'clip_polygon', 'clip_polyline', 'polygon_area', 'canonical_polygon',
-           'is_canonical_polygon', 'coverage', 'to_norm1000', 'from_norm1000', 'geometry_to_norm1000',
-           'geometry_from_norm1000']
+__all__ = ['GEOMETRY_KEYS', 'GeometryError', 'geometry_kind', 'validate_geometry', 'geometry_points', 'object_mask', 'identity',
+           'translate', 'scale', 'rotate', 'rotate_center', 'hflip', 'vflip', 'shear', 'compose', 'invert_affine',
+           'is_axis_aligned', 'is_identity', 'apply_affine', 'TransformStats', 'transform_geometries',
+           'transform_geometry', 'draw_geometry', 'draw_frame', 'clip_polygon', 'clip_polyline', 'polygon_area',
+           'canonical_polygon', 'is_canonical_polygon', 'coverage', 'to_norm1000', 'from_norm1000',
+           'geometry_to_norm1000', 'geometry_from_norm1000']
 
 # %% ../nbs/00_geometry.ipynb #077d3507
 GEOMETRY_KEYS = ('bbox_2d', 'poly', 'line')
@@ -66,6 +67,22 @@ def geometry_points(geom: dict) -> np.ndarray:
         x1, y1, x2, y2 = v
         return np.array([[x1, y1], [x2, y1], [x2, y2], [x1, y2]])
     return v.reshape(-1, 2)
+
+# %% ../nbs/00_geometry.ipynb #f3423104
+def object_mask(geom: dict, # an object with one geometry key (coordinates rounded to whole pixels)
+                line_width: int = 1, # a line is drawn this many pixels wide
+                limit: tuple = None, # (width, height): cut the mask to this frame
+               ) -> tuple:
+    "`(x0, y0, mask)`: `geom` drawn into a uint8 0/1 mask covering its bounding rectangle, whose top-left pixel is (x0, y0)."
+    kind = geometry_kind(geom)
+    P = np.rint(geometry_points(geom)).astype(np.int32)
+    pad = line_width // 2 + 1 if kind == 'line' else 0
+    lo, hi = P.min(0) - pad, P.max(0) + pad
+    if limit is not None: lo, hi = np.maximum(lo, 0), np.minimum(hi, np.asarray(limit) - 1)
+    m = np.zeros((hi[1] - lo[1] + 1, hi[0] - lo[0] + 1), np.uint8)
+    if kind == 'line': cv2.polylines(m, [P - lo], False, 1, thickness=line_width)
+    else: cv2.fillPoly(m, [P - lo], 1)
+    return int(lo[0]), int(lo[1]), m
 
 # %% ../nbs/00_geometry.ipynb #881de02b
 def identity() -> np.ndarray:
