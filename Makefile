@@ -21,12 +21,15 @@ $(STAMP): settings.ini setup.py
 
 install: $(STAMP)
 
-## the test suite: sync check + every notebook (slow cells skipped); ends with `N passed, M failed`
+## the notebook rhythm report (tools/grain.py), then the test suite: sync check + every notebook (slow cells
+## skipped). The report comes first so that the output ends with the suite's verdict `N passed, M failed`.
 test: $(STAMP)
+	-$(PY) tools/grain.py
 	$(PY) tools/test_nbs.py
 
 ## the same with the `slow` cells too
 test-slow: $(STAMP)
+	-$(PY) tools/grain.py
 	$(PY) tools/test_nbs.py --flags slow
 
 ## the main job: the end-to-end demo on the embedded default

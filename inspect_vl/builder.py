@@ -12,6 +12,7 @@ from PIL import Image
 from .geometry import to_norm1000
 from .records import desc_problems
 from .prompts import resolve_prompts
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['GEOMETRY_KEYS', 'MODES', 'EMIT_NORMS', 'IGNORE', 'DESC', 'COORD', 'FORMAT', 'TOKEN_TYPE_NAMES', 'BuilderError',
@@ -24,6 +25,7 @@ __all__ = ['GEOMETRY_KEYS', 'MODES', 'EMIT_NORMS', 'IGNORE', 'DESC', 'COORD', 'F
 class BuilderError(ValueError):
     "A record that cannot be turned into messages; the message names the field path and the fix."
 
+# %% ../nbs/05_builder.ipynb #b7a82s0d
 GEOMETRY_KEYS = ('bbox_2d', 'poly', 'line')   # priority when several are present (bbox_2d > poly > line)
 MODES = ('dense', 'summary')
 EMIT_NORMS = ('pixel', 'norm100', 'norm1000')
@@ -32,7 +34,8 @@ _EMIT_ALIASES = {'none': 'pixel', 'pixel': 'pixel', 'norm100': 'norm100', 'norm1
 IGNORE, DESC, COORD, FORMAT = -1, 1, 2, 3     # token types: not typed, description, coordinate number, format
 TOKEN_TYPE_NAMES = {DESC: 'desc', COORD: 'coord', FORMAT: 'format'}
 
-def check_emit_norm(emit_norm: str) -> str:
+def check_emit_norm(emit_norm: str, # the coordinate frame to check: none, norm100 or norm1000
+                   ) -> str:
     "The canonical name of a coordinate frame: `pixel` (alias `none`), `norm100` or `norm1000`."
     k = _EMIT_ALIASES.get(str(emit_norm).strip().lower()) if emit_norm is not None else None
     if k is None: raise BuilderError(f"emit_norm: unknown frame {emit_norm!r}; use one of {', '.join(EMIT_NORMS)} ('none' = pixel)")
@@ -43,8 +46,10 @@ def _pixel(v):
     f = float(v)
     return int(f) if f.is_integer() else f
 
+# %% ../nbs/05_builder.ipynb #fc550s07
 def format_coords(coords: list, # flat x, y, x, y, … in pixels
-                  width: int, height: int, # the frame the pixels live in
+                  width: int, # image width in pixels
+                  height: int, # image height in pixels
                   emit_norm: str = 'norm1000', # 'pixel', 'norm100' or 'norm1000'
                  ) -> list:
     "Flat pixel coordinates in the `emit_norm` frame (ints for the normalised frames)."
@@ -55,7 +60,9 @@ def format_coords(coords: list, # flat x, y, x, y, … in pixels
     return np.rint(v * 100 / (max(width, 1), max(height, 1))).astype(np.int64).reshape(-1).tolist()
 
 # %% ../nbs/05_builder.ipynb #d1c99cb6
-def object_geometry(obj: dict, where: str = 'object') -> tuple:
+def object_geometry(obj: dict, # one object of a record
+                    where: str = 'object', # its place, for messages (record and index)
+                   ) -> tuple:
     "`(kind, flat coordinates)` of one object, by priority bbox_2d > poly > line."
     if not isinstance(obj, dict): raise BuilderError(f'{where}: expected a mapping with desc and a geometry, got {type(obj).__name__}')
     if 'quad' in obj: raise BuilderError(f'{where}.quad: deprecated key; write the four corners as "poly"')
@@ -67,28 +74,35 @@ def object_geometry(obj: dict, where: str = 'object') -> tuple:
             return k, list(v)
     raise BuilderError(f'{where}: no geometry; give exactly one of bbox_2d, poly, line')
 
-def sanitize_desc(desc, where: str = 'desc') -> str:
+# %% ../nbs/05_builder.ipynb #d1c99s06
+def sanitize_desc(desc, # an object's description as written
+                  where: str = 'desc', # its place, for messages
+                 ) -> str:
     "The stripped description, or a `BuilderError` saying what is wrong with it."
     ps = desc_problems(desc, where)
     if ps: raise BuilderError(f'{ps[0][0]}: {ps[0][1]}')
     return desc.strip()
 
 # %% ../nbs/05_builder.ipynb #e6b2e00c
-def reference_point(obj: dict) -> tuple:
+def reference_point(obj: dict, # an object with one geometry
+                   ) -> tuple:
     "The `(x, y)` an object sorts by: bbox top-left, poly first vertex, line left-most point (ties: smaller y)."
     kind, v = object_geometry(obj)
     if kind == 'line': return min(zip(v[::2], v[1::2]))
     return (v[0], v[1])
 
-def sort_objects_tlbr(objects: list) -> list:
+def sort_objects_tlbr(objects: list, # a record's objects
+                     ) -> list:
     "Objects top-to-bottom, then left-to-right (stable)."
     return sorted(objects, key=lambda o: reference_point(o)[::-1])
 
 # %% ../nbs/05_builder.ipynb #4cde7662
 def dense_payload(objects: list, # contract objects (any order; sorted here)
-                  width: int, height: int, # the pixel frame of the geometry
+                  width: int, # image width in pixels
+                  height: int, # image height in pixels
                   emit_norm: str = 'norm1000', # coordinate frame of the answer
-                  where: str = 'objects') -> dict:
+                  where: str = 'objects', # the record, for messages
+                 ) -> dict:
     "The dense answer as data: `{'object_1': {'desc', geometry}, …}` in reading order, flat coordinates."
     geoms = [object_geometry(o, f'{where}[{i}]') for i, o in enumerate(objects)]
     ref = lambda i: min(zip(geoms[i][1][::2], geoms[i][1][1::2])) if geoms[i][0] == 'line' else tuple(geoms[i][1][:2])
@@ -101,6 +115,7 @@ def dense_payload(objects: list, # contract objects (any order; sorted here)
         out[f'object_{n}'] = entry
     return out
 
+# %% ../nbs/05_builder.ipynb #4cde7s02
 _PAIRED = ('poly', 'line')
 _COORD_KEYS = frozenset(('bbox_2d', 'poly', 'line', 'line_points'))
 
@@ -124,7 +139,9 @@ def _render(v, key, parts):
         parts.append((json.dumps(v), COORD if key in _COORD_KEYS else FORMAT))
     else: parts.append((json.dumps(v), FORMAT))
 
-def render_answer(payload: dict) -> tuple:
+# %% ../nbs/05_builder.ipynb #4cde7s12
+def render_answer(payload: dict, # the answer as a mapping (dense objects or a summary)
+                 ) -> tuple:
     "`(text, char_types)`: the one-line JSON of a dense payload and the token type of each of its characters."
     parts = []
     _render(payload, None, parts)
@@ -135,21 +152,27 @@ def render_answer(payload: dict) -> tuple:
 # %% ../nbs/05_builder.ipynb #aa938ef5
 _TYPE_COLOURS = {DESC: '#cfe2ff', COORD: '#ffd8a8', FORMAT: '#e9ecef', IGNORE: '#ffffff'}
 
-def types_html(pieces: list) -> str:
+def types_html(pieces: list, # (text, token type) pairs, as char_pieces gives them
+              ) -> str:
     "HTML of `(text, type)` pieces, each on the background colour of its token type."
     esc = lambda s: s.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
     spans = ''.join(f'<span style="background:{_TYPE_COLOURS.get(int(t), "#fff")};border-right:1px solid #fff">{esc(s)}</span>' for s, t in pieces)
     legend = ' '.join(f'<span style="background:{_TYPE_COLOURS[t]};padding:0 4px">{n}</span>' for t, n in TOKEN_TYPE_NAMES.items())
     return f'<div style="font-family:monospace;line-height:1.8;word-break:break-all">{spans}</div><div>{legend}</div>'
 
-def char_pieces(text: str, types) -> list:
+# %% ../nbs/05_builder.ipynb #aa938s05
+def char_pieces(text: str, # the answer text
+                types, # one token type per character
+               ) -> list:
     "Runs of equal type in a text: `[(substring, type), …]`."
     b = np.flatnonzero(np.diff(np.asarray(types))) + 1
     starts, ends = np.r_[0, b], np.r_[b, len(text)]
     return [(text[s:e], int(types[s])) for s, e in zip(starts, ends)]
 
 # %% ../nbs/05_builder.ipynb #dd132f93
-def image_item(image, image_root: str = None) -> dict:
+def image_item(image, # a path, bytes or a PIL image
+               image_root: str = None, # folder relative paths are read from
+              ) -> dict:
     "The user-content item of one image: `{'type': 'image', 'image': PIL image | path | data URL}`."
     if isinstance(image, Image.Image): v = image
     elif isinstance(image, dict) and 'bytes' in image: v = 'data:image/png;base64,' + base64.b64encode(image['bytes']).decode('ascii')
@@ -162,6 +185,7 @@ def image_item(image, image_root: str = None) -> dict:
 # %% ../nbs/05_builder.ipynb #bda7358e
 def _system_message(s): return [{'role': 'system', 'content': s}] if s else []
 
+# %% ../nbs/05_builder.ipynb #bda73s0e
 @dataclass
 class JSONLinesBuilder:
     "Record → single-turn chat messages, in dense or summary mode."
@@ -184,78 +208,103 @@ class JSONLinesBuilder:
                         'summary': (ss if self.system_prompt_summary is None else self.system_prompt_summary,
                                     su if self.user_prompt_summary is None else self.user_prompt_summary)}
 
-    def user_message(self, record: dict, mode: str) -> dict:
-        "The user turn: every image, then the prompt of `mode`."
-        imgs = record.get('images') or []
-        if not isinstance(imgs, (list, tuple)): raise BuilderError(f'images: expected a list, got {type(imgs).__name__}')
-        return {'role': 'user', 'content': [image_item(im, self.image_root) for im in imgs] + [{'type': 'text', 'text': self.prompts[mode][1]}]}
+# %% ../nbs/05_builder.ipynb #bda7p00e
+@patch
+def user_message(self: JSONLinesBuilder,
+                 record: dict, # one JSONL record
+                 mode: str, # dense or summary
+                ) -> dict:
+    "The user turn: every image, then the prompt of `mode`."
+    imgs = record.get('images') or []
+    if not isinstance(imgs, (list, tuple)): raise BuilderError(f'images: expected a list, got {type(imgs).__name__}')
+    return {'role': 'user', 'content': [image_item(im, self.image_root) for im in imgs] + [{'type': 'text', 'text': self.prompts[mode][1]}]}
 
-    def answer(self, record: dict, mode: str) -> dict:
-        "The assistant side of `record` in `mode`: text, char types, payload and pixel objects."
-        if mode == 'summary':
-            s = record.get('summary')
-            if not isinstance(s, str) or not s.strip(): raise BuilderError('summary: missing or blank; summary mode needs the record\'s summary string')
-            return {'assistant_text': s}
-        objs = record.get('objects') or []
-        if not objs and self.empty_dense == 'raise':
-            raise BuilderError("objects: empty; dense mode needs at least one object (set custom.empty_dense: empty to answer {}, or use summary mode for such records)")
-        W, H = record.get('width'), record.get('height')
-        if not (isinstance(W, int) and isinstance(H, int) and W > 0 and H > 0):
-            raise BuilderError(f'width/height: {W!r}×{H!r}; dense mode needs the pixel size of the frame as positive ints')
-        payload = dense_payload(objs, W, H, self.emit_norm)
-        text, types = render_answer(payload)
-        order = sorted(range(len(objs)), key=lambda i: reference_point(objs[i])[::-1])
-        pix = [objs[i] for i in order]
-        out = {'assistant_text': text, 'assistant_char_types': types, 'assistant_payload': payload}
-        if pix: out['objects'] = {'ref': [sanitize_desc(o['desc']).split('/')[0] for o in pix],
-                                  'bbox': [[float(v) for v in object_geometry(o)[1]] for o in pix], 'image_id': [0] * len(pix)}
-        return out
+# %% ../nbs/05_builder.ipynb #bda7p10e
+@patch
+def answer(self: JSONLinesBuilder,
+           record: dict, # one JSONL record
+           mode: str, # dense or summary
+          ) -> dict:
+    "The assistant side of `record` in `mode`: text, char types, payload and pixel objects."
+    if mode == 'summary':
+        s = record.get('summary')
+        if not isinstance(s, str) or not s.strip(): raise BuilderError('summary: missing or blank; summary mode needs the record\'s summary string')
+        return {'assistant_text': s}
+    objs = record.get('objects') or []
+    if not objs and self.empty_dense == 'raise':
+        raise BuilderError("objects: empty; dense mode needs at least one object (set custom.empty_dense: empty to answer {}, or use summary mode for such records)")
+    W, H = record.get('width'), record.get('height')
+    if not (isinstance(W, int) and isinstance(H, int) and W > 0 and H > 0):
+        raise BuilderError(f'width/height: {W!r}×{H!r}; dense mode needs the pixel size of the frame as positive ints')
+    payload = dense_payload(objs, W, H, self.emit_norm)
+    text, types = render_answer(payload)
+    order = sorted(range(len(objs)), key=lambda i: reference_point(objs[i])[::-1])
+    pix = [objs[i] for i in order]
+    out = {'assistant_text': text, 'assistant_char_types': types, 'assistant_payload': payload}
+    if pix: out['objects'] = {'ref': [sanitize_desc(o['desc']).split('/')[0] for o in pix],
+                              'bbox': [[float(v) for v in object_geometry(o)[1]] for o in pix], 'image_id': [0] * len(pix)}
+    return out
 
-    def build(self, record: dict, mode: str = 'dense') -> dict:
-        "Messages `[system?, user, assistant]` and the answer's data for one record."
-        if 'messages' in record:     # chat-only record: passes through
-            out = {'messages': copy.deepcopy(record['messages']), 'mode': 'chat'}
-            if 'metadata' in record: out['metadata'] = copy.deepcopy(record['metadata'])
-            return out
-        if mode not in MODES: raise BuilderError(f"mode: {mode!r}; use 'dense' or 'summary'")
-        ans = self.answer(record, mode)
-        msgs = _system_message(self.prompts[mode][0]) + [self.user_message(record, mode),
-               {'role': 'assistant', 'content': [{'type': 'text', 'text': ans['assistant_text']}]}]
-        out = {'messages': msgs, 'mode': mode, **ans}
+# %% ../nbs/05_builder.ipynb #bda7p20e
+@patch
+def build(self: JSONLinesBuilder,
+          record: dict, # one JSONL record
+          mode: str = 'dense', # dense or summary (default: the builder's)
+         ) -> dict:
+    "Messages `[system?, user, assistant]` and the answer's data for one record."
+    if 'messages' in record:     # chat-only record: passes through
+        out = {'messages': copy.deepcopy(record['messages']), 'mode': 'chat'}
         if 'metadata' in record: out['metadata'] = copy.deepcopy(record['metadata'])
         return out
+    if mode not in MODES: raise BuilderError(f"mode: {mode!r}; use 'dense' or 'summary'")
+    ans = self.answer(record, mode)
+    msgs = _system_message(self.prompts[mode][0]) + [self.user_message(record, mode),
+           {'role': 'assistant', 'content': [{'type': 'text', 'text': ans['assistant_text']}]}]
+    out = {'messages': msgs, 'mode': mode, **ans}
+    if 'metadata' in record: out['metadata'] = copy.deepcopy(record['metadata'])
+    return out
 
-    def build_many(self, records: list, mode: str = 'dense') -> dict:
-        "`build` for a list holding exactly one record (the reference's signature; pairing was removed)."
-        if len(records) != 1: raise BuilderError(f'build_many: got {len(records)} records; exactly one record per sample (pairing was removed)')
-        return self.build(records[0], mode)
+# %% ../nbs/05_builder.ipynb #bda7p30e
+@patch
+def build_many(self: JSONLinesBuilder,
+               records: list, # JSONL records
+               mode: str = 'dense', # dense or summary (default: the builder's)
+              ) -> dict:
+    "`build` for a list holding exactly one record (the reference's signature; pairing was removed)."
+    if len(records) != 1: raise BuilderError(f'build_many: got {len(records)} records; exactly one record per sample (pairing was removed)')
+    return self.build(records[0], mode)
 
 # %% ../nbs/05_builder.ipynb #aa1c7811
 def check_geometry_normalization(built: dict, # the output of `JSONLinesBuilder.build` in dense mode
-                                 width: int, height: int, emit_norm: str = 'norm1000'):
-    "Health check H5: the answer's coordinates are the pixel `objects` in the `emit_norm` frame, in reading order."
+                                 width: int, # image width in pixels
+                                 height: int, # image height in pixels
+                                 emit_norm: str = 'norm1000', # the answer's coordinate frame
+                                ):
+    "The answer geometry health check: the answer's coordinates are the pixel `objects` in the `emit_norm` frame, in reading order."
     if built.get('mode') != 'dense': return
     pl, objs = built['assistant_payload'], built.get('objects', {'bbox': []})
-    if len(pl) != len(objs['bbox']): raise BuilderError(f'H5: {len(pl)} answer objects but {len(objs["bbox"])} pixel objects')
+    if len(pl) != len(objs['bbox']): raise BuilderError(f'answer geometry: {len(pl)} answer objects but {len(objs["bbox"])} pixel objects')
     norm = check_emit_norm(emit_norm) != 'pixel'
     prev = None
     for (k, e), px in zip(pl.items(), objs['bbox']):
         kind = next(g for g in GEOMETRY_KEYS if g in e)
         v = e[kind]
         need = {'bbox_2d': lambda n: n == 4, 'poly': lambda n: n % 2 == 0 and n >= 6, 'line': lambda n: n % 2 == 0 and n >= 4}[kind]
-        if not need(len(v)): raise BuilderError(f'H5: {k}.{kind} has {len(v)} numbers')
-        if kind == 'line' and e.get('line_points') != len(v) // 2: raise BuilderError(f'H5: {k}.line_points={e.get("line_points")} but {len(v)//2} points')
-        if norm and not all(isinstance(x, int) and 0 <= x <= 1000 for x in v): raise BuilderError(f'H5: {k}.{kind} = {v}: not ints in [0, 1000]')
-        if v != format_coords(px, width, height, emit_norm): raise BuilderError(f'H5: {k}.{kind} = {v} is not the pixel geometry {px} in {emit_norm}')
+        if not need(len(v)): raise BuilderError(f'answer geometry: {k}.{kind} has {len(v)} numbers')
+        if kind == 'line' and e.get('line_points') != len(v) // 2: raise BuilderError(f'answer geometry: {k}.line_points={e.get("line_points")} but {len(v)//2} points')
+        if norm and not all(isinstance(x, int) and 0 <= x <= 1000 for x in v): raise BuilderError(f'answer geometry: {k}.{kind} = {v}: not ints in [0, 1000]')
+        if v != format_coords(px, width, height, emit_norm): raise BuilderError(f'answer geometry: {k}.{kind} = {v} is not the pixel geometry {px} in {emit_norm}')
         ref = (px[1], px[0]) if kind != 'line' else min(zip(px[::2], px[1::2]))[::-1]
-        if prev is not None and ref < prev: raise BuilderError(f'H5: {k} is out of reading order')
+        if prev is not None and ref < prev: raise BuilderError(f'answer geometry: {k} is out of reading order')
         prev = ref
 
 # %% ../nbs/05_builder.ipynb #d1de8b71
 @runtime_checkable
 class MessageBuilder(Protocol):
     "What the datasets need from a builder: record + mode → messages and the answer's data."
-    def build(self, record: dict, mode: str = 'dense') -> dict: ...
+    def build(self, record: dict, # one JSONL record
+              mode: str = 'dense', # dense or summary
+             ) -> dict: ...
 
 # %% ../nbs/05_builder.ipynb #e767e09e
 @runtime_checkable
@@ -263,6 +312,7 @@ class Preprocessor(Protocol):
     "A record → record step applied before building; `rng` is the sample's `random.Random`."
     def __call__(self, record: dict, rng: random.Random) -> dict: ...
 
+# %% ../nbs/05_builder.ipynb #e767es0e
 @dataclass
 class ObjectCap:
     "Keep at most `max_objects` objects, a random subset in the original order."
@@ -286,7 +336,9 @@ _LABEL = re.compile(r'^标签/(.+)[×xX]\s*(\d+)$')
 @dataclass
 class SummaryLabelNormalizer:
     "Fold `标签/…×N` entries of a summary into `标签/可以识别×a，标签/无法识别×b`."
-    def normalize(self, summary: str) -> str:
+    def normalize(self,
+                  summary: str, # a summary text
+                 ) -> str:
         "The summary with its label entries folded."
         sep = '，' if '，' in summary else ','
         segs, ident, unknown, at, rest = summary.split(sep), 0, 0, None, []

@@ -17,7 +17,7 @@ COMMANDS = {
     'validate': ('inspect_vl.records:validate_cli', 'check JSONL files against the data contract'),
     'import': ('inspect_vl.records:import_cli', 'convert a COCO or LabelMe export into contract JSONL splits'),
     'tiny-model': ('inspect_vl.model:tiny_model_cli', 'build a tiny random-init Qwen3-VL checkpoint folder (tests, demos)'),
-    'check-config': ('inspect_vl.config:check_config', 'validate a training config and print it resolved'),
+    'check-config': ('inspect_vl.train_config:check_config', 'validate a training config and print it resolved'),
     'train': ('inspect_vl.train:train_cli', 'fine-tune a Qwen3-VL (full or LoRA) with the Accelerate loop from a YAML config'),
     'stage-a': ('inspect_vl.stage_a:stage_a_cli', "Stage-A: per-image summaries of a mission's ticket folders"),
     'stage-b': ('inspect_vl.stage_b.runner:stage_b_cli', 'run the Stage-B verdict loop from a YAML config'),
@@ -41,14 +41,16 @@ def _usage():
     lines = [f'  {k:<{w}}  {h}' for k,(_,h) in COMMANDS.items()]
     return 'usage: inspect-vl COMMAND [ARGS...]\n\ncommands:\n' + '\n'.join(lines) + '\n\n`inspect-vl COMMAND --help` explains one.'
 
-def resolve(name:str):
+def resolve(name: str, # a subcommand, as typed
+           ):
     "The function behind subcommand `name`, imported on demand."
     if name not in COMMANDS: raise ValueError(f"unknown command {name!r}; known: {', '.join(COMMANDS)}")
     mod, fn = COMMANDS[name][0].split(':')
     return getattr(importlib.import_module(mod), fn)
 
 # %% ../nbs/14_cli.ipynb #5ea09b75
-def main(argv:list=None):
+def main(argv: list = None, # the arguments (default: sys.argv[1:])
+        ):
     "Entry point of the `inspect-vl` console script: dispatch `argv[0]` to its subcommand."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'): return print(_usage())

@@ -5,6 +5,7 @@
 # %% ../nbs/07_collate.ipynb #c655b2d9
 from __future__ import annotations
 import math, random
+from fastcore.basics import patch
 from collections import defaultdict
 from dataclasses import dataclass, field
 import numpy as np
@@ -35,6 +36,7 @@ def majority_types(offsets, # (n, 2) character spans of n tokens
     out[(e <= s) | (counts.sum(1) == 0)] = FORMAT
     return out
 
+# %% ../nbs/07_collate.ipynb #a9ad4s0f
 def align_token_types(types, # token types of the answer's tokens, in order
                       labels: torch.Tensor, # one row of labels (−100 = not supervised)
                      ) -> torch.Tensor:
@@ -48,7 +50,10 @@ def align_token_types(types, # token types of the answer's tokens, in order
     out[pos] = t
     return out
 
-def row_token_types(tokenizer, sample: dict) -> tuple:
+# %% ../nbs/07_collate.ipynb #a9ad4s1f
+def row_token_types(tokenizer, # the processor's tokenizer
+                    sample: dict, # one encoded sample (with its answer)
+                   ) -> tuple:
     "`(types, aligned)`: the token types of one encoded sample, and whether its answer tokens are its supervised tokens (a prefix of them when the sample was cut on the right)."
     text, ct = sample['assistant_text'], sample['assistant_char_types']
     fast = getattr(tokenizer, '_tokenizer', None)        # the `tokenizers` backend: same ids and offsets, less overhead
@@ -68,17 +73,21 @@ def row_token_types(tokenizer, sample: dict) -> tuple:
 class PackingError(ValueError):
     "Packing was asked for; batches are padded only."
 
+# %% ../nbs/07_collate.ipynb #002c3s05
 PACKING_MESSAGE = ('packing was removed: batches are padded, never packed (packed rows mix samples in one '
                    'attention span and break per-sample metrics); set training.packing: false and drop the packing knobs')
 
 MODEL_KEYS = ('input_ids', 'attention_mask', 'labels', 'pixel_values', 'image_grid_thw', 'mm_token_type_ids')
 
-def model_inputs(batch: dict) -> dict:
+def model_inputs(batch: dict, # a collated batch
+                ) -> dict:
     "The keys of `batch` the model's forward takes."
     return {k: batch[k] for k in MODEL_KEYS if k in batch}
 
+# %% ../nbs/07_collate.ipynb #002c3s15
 def _norm(names): return tuple(str(n).strip().lower() for n in (names or ()))
 
+# %% ../nbs/07_collate.ipynb #002c3s25
 def _pad(rows, value, length, left):
     out = torch.full((len(rows), length), value, dtype=rows[0].dtype)
     for i, r in enumerate(rows):
@@ -86,6 +95,7 @@ def _pad(rows, value, length, left):
         else: out[i, :len(r)] = r
     return out
 
+# %% ../nbs/07_collate.ipynb #002c3s35
 def _cat_rows(tensors:list, shared:bool=True) -> torch.Tensor:
     "`tensors` concatenated along dim 0; inside a DataLoader worker (with `shared`) straight into shared memory."
     in_worker = shared and torch.utils.data.get_worker_info() is not None
@@ -116,7 +126,9 @@ class PaddedCollator:
         self.padding_side, self.pad_to_multiple_of, self.shared_memory = padding_side, pad_to_multiple_of, shared_memory
         self.misaligned = 0   # typed rows whose answer tokens differed from their supervised tokens
 
-    def typed(self, sample: dict) -> bool:
+    def typed(self,
+              sample: dict, # one encoded sample
+             ) -> bool:
         "Whether `sample`'s row gets token types: an included label or domain, not excluded, and a dense answer."
         lab, dom = str(sample.get('dataset_label', 'default')).strip().lower(), str(sample.get('domain', '')).strip().lower()
         return (self.token_types and sample.get('assistant_char_types') is not None and lab not in self.exclude
@@ -149,83 +161,103 @@ class PaddedCollator:
         return batch
 
 # %% ../nbs/07_collate.ipynb #e6895a44
-def token_pieces(tokenizer, sample: dict) -> list:
+def token_pieces(tokenizer, # the processor's tokenizer
+                 sample: dict, # one encoded sample
+                ) -> list:
     "`[(token text, type), …]` of a sample's supervised tokens, for display."
     ids = sample['input_ids'][sample['labels'] != -100].tolist()
     if sample.get('assistant_char_types') is None: return [(tokenizer.decode([i]), IGNORE) for i in ids]
     types, _ = row_token_types(tokenizer, sample)
     return [(tokenizer.decode([i]), int(t)) for i, t in zip(ids, types[sample['labels'] != -100].tolist())]
 
-def show_token_types(tokenizer, sample: dict):
+# %% ../nbs/07_collate.ipynb #e6895s04
+def show_token_types(tokenizer, # the processor's tokenizer
+                     sample: dict, # one encoded sample
+                    ):
     "Display a sample's supervised tokens coloured by token type."
     display(HTML(types_html(token_pieces(tokenizer, sample))))
 
 # %% ../nbs/07_collate.ipynb #3552cd21
-def collator_from_config(cfg, processor, **kwargs) -> PaddedCollator:
+def collator_from_config(cfg, # the run's config
+                         processor, # the model's processor
+                         **kwargs,
+                        ) -> PaddedCollator:
     "The padded collator a run config asks for (token types per `custom.token_type_metrics`)."
     tt = cfg.custom.token_type_metrics
     return PaddedCollator(processor, token_types=tt.enabled, include=tt.include, exclude=tt.exclude, **kwargs)
 
 # %% ../nbs/07_collate.ipynb #a1de4249
 class HealthCheckError(AssertionError):
-    "A batch that breaks one of the data health checks (H2–H5); the message names the check and the row."
+    "A batch that breaks one of the data health checks; the message names what is wrong and the row."
 
+# %% ../nbs/07_collate.ipynb #a1de4s09
+def _check_grids(batch: dict, ids, grids, pad_img: int, merge: int):
+    "The image grids are well formed, `mm_token_type_ids` marks exactly the image tokens, and `pixel_values` has one row per patch."
+    if 'mm_token_type_ids' not in batch: raise HealthCheckError('image placeholders: image_grid_thw without mm_token_type_ids; Qwen3-VL needs both')
+    if not torch.equal(batch['mm_token_type_ids'].bool(), ids == pad_img): raise HealthCheckError('image placeholders: mm_token_type_ids does not mark exactly the image tokens')
+    if (grids <= 0).any() or (grids[:, 0] != 1).any() or (grids[:, 1:] % merge).any():
+        raise HealthCheckError(f'image grids: bad image grids {grids.tolist()} (want t=1 and h, w positive multiples of {merge})')
+    if batch['pixel_values'].shape[0] != int(grids.prod(-1).sum()):
+        raise HealthCheckError(f'image grids: pixel_values has {batch["pixel_values"].shape[0]} patch rows, grids say {int(grids.prod(-1).sum())}')
+
+# %% ../nbs/07_collate.ipynb #a1de4s19
+def _check_supervision(i: int, row, sup, am, toks: dict, sample: dict = None):
+    "Row `i` supervises answer tokens only, each run right after an assistant header, and (given its sample) exactly the answer."
+    tok, head = toks['tok'], toks['head']
+    if not sup.any(): raise HealthCheckError(f'label masking: row {i} has no supervised token')
+    if (sup & ((am == 0) | (row == toks['pad_img']) | (row == toks['vs']) | (row == toks['ve']))).any():
+        raise HealthCheckError(f'label masking: row {i}: padding or image tokens are supervised')
+    run_starts = (sup & ~torch.cat([sup.new_zeros(1), sup[:-1]])).nonzero().flatten().tolist()
+    for p in run_starts:   # every supervised run starts right after an `<|im_start|>assistant\n` header
+        if p < len(head) + 1 or row[p - len(head) - 1] != toks['im_start'] or row[p - len(head):p].tolist() != head:
+            raise HealthCheckError(f'label masking: row {i}: supervised tokens start at {p}, not right after an assistant header')
+    if sample is None or 'assistant_text' not in sample: return
+    full, got = sample['assistant_text'] + '<|im_end|>', tok.decode(row[sup])
+    cut = sup[am.nonzero().max()]                 # the row ends inside the answer: it was cut on the right
+    if cut and got != full:                       # then a prefix of the answer (its last character may be split)
+        if not full.startswith(got.rstrip('\ufffd')):
+            raise HealthCheckError(f'label masking: row {i}: the supervised tokens of this truncated sample are not the start of the answer')
+    elif got != full: raise HealthCheckError(f'label masking: row {i}: the supervised tokens are not exactly the answer + <|im_end|>')
+
+# %% ../nbs/07_collate.ipynb #a1de4s29
 def check_batch(batch: dict,      # a collated batch
                 processor,        # the processor that encoded it
                 samples: list = None, # the samples it was collated from (enables the decode and geometry checks)
-                emit_norm: str = 'norm1000'):
-    "Assert the health checks H2 (placeholders), H3 (grids), H4 (label masking) and, with samples, H5 (geometry)."
-    tok = processor.tokenizer
-    merge = processor.image_processor.merge_size
+                emit_norm: str = 'norm1000', # the answer's coordinate frame (for the geometry check)
+               ):
+    "Assert the data health checks: image placeholders, image grids, label masking and, with samples, the answer geometry."
+    tok, merge = processor.tokenizer, processor.image_processor.merge_size
     tid = lambda t: tok.convert_tokens_to_ids(t)
-    pad_img, vs, ve, im_start = tid('<|image_pad|>'), tid('<|vision_start|>'), tid('<|vision_end|>'), tid('<|im_start|>')
-    head = tok('assistant\n', add_special_tokens=False)['input_ids']
+    toks = dict(tok=tok, pad_img=tid('<|image_pad|>'), vs=tid('<|vision_start|>'), ve=tid('<|vision_end|>'), im_start=tid('<|im_start|>'),
+                head=tok('assistant\n', add_special_tokens=False)['input_ids'])
     ids, labels, am = batch['input_ids'], batch['labels'], batch['attention_mask']
     grids = batch.get('image_grid_thw')
-    if grids is not None:
-        if 'mm_token_type_ids' not in batch: raise HealthCheckError('H2: image_grid_thw without mm_token_type_ids; Qwen3-VL needs both')
-        if not torch.equal(batch['mm_token_type_ids'].bool(), ids == pad_img): raise HealthCheckError('H2: mm_token_type_ids does not mark exactly the image tokens')
-        if (grids <= 0).any() or (grids[:, 0] != 1).any() or (grids[:, 1:] % merge).any():
-            raise HealthCheckError(f'H3: bad image grids {grids.tolist()} (want t=1 and h, w positive multiples of {merge})')
-        if batch['pixel_values'].shape[0] != int(grids.prod(-1).sum()):
-            raise HealthCheckError(f'H3: pixel_values has {batch["pixel_values"].shape[0]} patch rows, grids say {int(grids.prod(-1).sum())}')
+    if grids is not None: _check_grids(batch, ids, grids, toks['pad_img'], merge)
     g = 0
     for i in range(len(ids)):
-        n_img = int((ids[i] == vs).sum())
+        n_img = int((ids[i] == toks['vs']).sum())
         want = int(grids[g:g + n_img].prod(-1).sum()) // merge ** 2 if n_img else 0
-        got = int((ids[i] == pad_img).sum())
-        if got != want: raise HealthCheckError(f'H2: row {i}: {got} <|image_pad|> tokens, its {n_img} image grids say {want}')
+        got = int((ids[i] == toks['pad_img']).sum())
+        if got != want: raise HealthCheckError(f'image placeholders: row {i}: {got} <|image_pad|> tokens, its {n_img} image grids say {want}')
         g += n_img
-        sup = labels[i] != -100
-        if not sup.any(): raise HealthCheckError(f'H4: row {i} has no supervised token')
-        if (sup & ((am[i] == 0) | (ids[i] == pad_img) | (ids[i] == vs) | (ids[i] == ve))).any():
-            raise HealthCheckError(f'H4: row {i}: padding or image tokens are supervised')
-        run_starts = (sup & ~torch.cat([sup.new_zeros(1), sup[:-1]])).nonzero().flatten().tolist()
-        for p in run_starts:   # every supervised run starts right after an `<|im_start|>assistant\n` header
-            if p < len(head) + 1 or ids[i][p - len(head) - 1] != im_start or ids[i][p - len(head):p].tolist() != head:
-                raise HealthCheckError(f'H4: row {i}: supervised tokens start at {p}, not right after an assistant header')
-        if samples is not None:
-            s = samples[i]
-            if 'assistant_text' in s:
-                full, got = s['assistant_text'] + '<|im_end|>', tok.decode(ids[i][sup])
-                cut = sup[am[i].nonzero().max()]                 # the row ends inside the answer: it was cut on the right
-                if cut and got != full:                          # then a prefix of the answer (its last character may be split)
-                    if not full.startswith(got.rstrip('\ufffd')):
-                        raise HealthCheckError(f'H4: row {i}: the supervised tokens of this truncated sample are not the start of the answer')
-                elif got != full: raise HealthCheckError(f'H4: row {i}: the supervised tokens are not exactly the answer + <|im_end|>')
-            if s.get('mode') == 'dense' and s.get('objects') is not None:
-                try: check_geometry_normalization(s, *s['image_size'], emit_norm)
-                except ValueError as e: raise HealthCheckError(f'row {i}: {e}') from None
-    if grids is not None and g != len(grids): raise HealthCheckError(f'H2: {g} <|vision_start|> tokens but {len(grids)} grids')
+        s = samples[i] if samples is not None else None
+        _check_supervision(i, ids[i], labels[i] != -100, am[i], toks, s)
+        if s is not None and s.get('mode') == 'dense' and s.get('objects') is not None:
+            try: check_geometry_normalization(s, *s['image_size'], emit_norm)
+            except ValueError as e: raise HealthCheckError(f'row {i}: {e}') from None
+    if grids is not None and g != len(grids): raise HealthCheckError(f'image placeholders: {g} <|vision_start|> tokens but {len(grids)} grids')
 
 # %% ../nbs/07_collate.ipynb #3f1a5aa8
-def padding_fraction(lengths, batches) -> float:
+def padding_fraction(lengths, # token length of every sample
+                     batches, # batches as lists of sample indices
+                    ) -> float:
     "Share of padding tokens when `batches` (lists of indices) are padded to their longest row."
     lengths = np.asarray(lengths)
     real = sum(int(lengths[b].sum()) for b in batches)
     padded = sum(int(lengths[b].max()) * len(b) for b in batches)
     return 1 - real / padded if padded else 0.0
 
+# %% ../nbs/07_collate.ipynb #3f1a5s08
 class LengthGroupedBatchSampler(Sampler):
     "Batches of similar-length samples in a random order; deterministic for (seed, epoch)."
     def __init__(self, lengths,             # a list of lengths, or a dataset with `estimated_lengths()` (re-read each epoch)
@@ -239,7 +271,9 @@ class LengthGroupedBatchSampler(Sampler):
         self.drop_last, self.shuffle = drop_last, shuffle
         self.set_epoch(0)
 
-    def set_epoch(self, epoch: int):
+    def set_epoch(self,
+                  epoch: int, # the epoch, from 0
+                 ):
         "Select the epoch (call the dataset's `set_epoch` first: lengths are re-read from it)."
         self.epoch = int(epoch)
         src = self.source
@@ -266,6 +300,20 @@ class LengthGroupedBatchSampler(Sampler):
     def __len__(self): return len(self.lengths) // self.batch_size if self.drop_last else -(-len(self.lengths) // self.batch_size)
 
 # %% ../nbs/07_collate.ipynb #7b56ec15
+def _typed(lab, domains: dict, inc, exc) -> bool:
+    "Whether rows of dataset `lab` get typed metrics: included (by label or domain) and not excluded."
+    key, dom = str(lab).strip().lower(), str(domains.get(lab, '')).lower()
+    return not (key in exc or (inc is not None and key not in inc and dom not in inc))
+
+# %% ../nbs/07_collate.ipynb #7b56es05
+def _add_typed(out: dict, lab, h, ty):
+    "Add a row's typed accuracies to `out`: its hits `h` split by its token types `ty`."
+    for tid, name in TOKEN_TYPE_NAMES.items():
+        m = ty == tid
+        if m.any():
+            out[f'{lab}_{name}_token_acc'][0] += float(h[m].sum()); out[f'{lab}_{name}_token_acc'][1] += int(m.sum())
+
+# %% ../nbs/07_collate.ipynb #7b56es15
 def token_metrics(logits: torch.Tensor,     # (B, L, V) model logits
                   labels: torch.Tensor,     # (B, L) labels, −100 = not supervised
                   dataset_labels: list = None, # one label per row (default: 'default')
@@ -302,25 +350,52 @@ def token_metrics(logits: torch.Tensor,     # (B, L, V) model logits
             for k, v in (('token_acc', h), (f'{lab}_token_acc', h)):
                 out[k][0] += float(v.sum()); out[k][1] += n
             out[f'{lab}_loss'][0] += float(ce[sel].sum()); out[f'{lab}_loss'][1] += n
-            if types is None: continue
-            key, dom = str(lab).strip().lower(), str(domains.get(lab, '')).lower()
-            if key in exc or (inc is not None and key not in inc and dom not in inc): continue
-            ty = types[sel]
-            for tid, name in TOKEN_TYPE_NAMES.items():
-                m = ty == tid
-                if m.any():
-                    out[f'{lab}_{name}_token_acc'][0] += float(h[m].sum()); out[f'{lab}_{name}_token_acc'][1] += int(m.sum())
+            if types is not None and _typed(lab, domains, inc, exc): _add_typed(out, lab, h, types[sel])
     return {k: (v[0], v[1]) for k, v in out.items()}
 
+# %% ../nbs/07_collate.ipynb #c07ms001
 class MetricSums:
-    "Accumulates `{key: (sum, count)}` dicts; `compute()` gives per-token means."
-    def __init__(self): self.sums = {}
-    def update(self, d: dict):
-        "Add one batch's sums."
-        for k, (a, n) in d.items():
-            s, c = self.sums.get(k, (0.0, 0)); self.sums[k] = (s + a, c + n)
+    "Running `(sum, count)` per metric name: `update` adds a batch's sums, `compute` gives the means, `reduce` combines processes."
+    def __init__(self): self.sums, self.counts = {}, {}
+    def add(self, name: str, # the metric
+            value, # a sum over `count` items
+            count: float = 1.0, # how many items `value` sums
+           ) -> bool:
+        "Add `value` (a sum over `count` items); non-finite values are dropped (returns False)."
+        v = float(value)
+        if not math.isfinite(v): return False
+        self.sums[name] = self.sums.get(name, 0.0) + v
+        self.counts[name] = self.counts.get(name, 0.0) + float(count)
+        return True
+    def update(self, d: dict # {name: (sum, count)}, as `token_metrics` returns
+              ):
+        "Add one batch's sums; returns self."
+        for k, (s, c) in d.items(): self.add(k, s, c)
         return self
-    def compute(self, prefix: str = '') -> dict:
-        "`{prefix + key: sum / count}` for keys with a count."
-        return {prefix + k: s / c for k, (s, c) in sorted(self.sums.items()) if c}
-    def reset(self): self.sums = {}
+    def compute(self, prefix: str = '' # put before every name (`eval_`)
+               ) -> dict:
+        "`{prefix + name: sum / count}` for names with a count (this process only; nothing is reset)."
+        return {prefix + k: self.sums[k] / c for k, c in sorted(self.counts.items()) if c}
+    def reset(self): self.sums, self.counts = {}, {}
+    def __len__(self): return len(self.sums)
+    def state_dict(self) -> dict: return dict(sums=dict(self.sums), counts=dict(self.counts))
+    def load_state_dict(self, d: dict # what `state_dict` returned
+                       ): self.sums, self.counts = dict(d['sums']), dict(d['counts'])
+
+# %% ../nbs/07_collate.ipynb #c07ms003
+@patch
+def reduce(self: MetricSums, accelerator=None, # an Accelerator with several processes, or None
+           prefix: str = '', # put before every name (`eval_`)
+          ) -> dict:
+    "{prefix+name: sum/count} over all processes (names with no items are dropped); empties the sums."
+    names = sorted(self.sums)
+    pairs = [(self.sums[k], self.counts[k]) for k in names]
+    if accelerator is not None and accelerator.num_processes > 1:
+        seen = [None] * accelerator.num_processes
+        torch.distributed.all_gather_object(seen, names)
+        names = sorted(set().union(*seen))
+        if names:
+            t = torch.tensor([[self.sums.get(k, 0.0), self.counts.get(k, 0.0)] for k in names], dtype=torch.float64, device=accelerator.device)
+            pairs = accelerator.reduce(t, 'sum').cpu().tolist()
+    self.reset()
+    return {prefix + k: s / c for k, (s, c) in zip(names, pairs) if c > 0}

@@ -11,31 +11,18 @@ import numpy as np
 import torch
 from PIL import Image
 from torch.utils.data import Dataset
+from fastcore.basics import patch
 from .records import load_image, read_records, to_rgb, upright
-from .augment import Augmenter, build_pipeline, make_sample_id, sample_seed
+from .seeds import make_sample_id, mix, sample_seed, seed_for_epoch
+from .augment import Augmenter, build_pipeline
 from .prompts import PromptSettings, resolve_prompts, template_prompts
 from .builder import (BuilderError, JSONLinesBuilder, MessageBuilder, ObjectCap, Preprocessor,
                                 SummaryLabelNormalizer, check_emit_norm)
 
 # %% auto #0
-__all__ = ['TRUNCATION_STRATEGIES', 'mix', 'seed_for_epoch', 'MaxLengthError', 'DatasetError', 'encode_conversation',
-           'image_spans', 'truncate_encoding', 'augment_record', 'CaptionDatasetBase', 'SampleSource',
-           'DenseCaptionDataset', 'FusionMember', 'FusionCaptionDataset', 'image_tokens', 'estimated_lengths',
-           'augmenter_from_config', 'dataset_from_config']
-
-# %% ../nbs/06_dataset.ipynb #17266eab
-_M32, _M64 = 0xFFFFFFFF, (1 << 64) - 1
-_GOLDEN = 0x9E3779B1
-
-def mix(base: int, *parts: int) -> int:
-    "The reference's 32-bit seed mixer: `base`, then each part k xor-ed in as `(part + k + 1)·0x9E3779B1`."
-    s = base & _M32
-    for k, p in enumerate(parts): s ^= ((p + k + 1) * _GOLDEN) & _M32
-    return s
-
-def seed_for_epoch(seed: int, epoch: int) -> int:
-    "The reference's epoch seed: `seed ^ ((epoch + 1)·0x9E3779B1)`, 32-bit."
-    return (seed & _M32) ^ (((epoch + 1) * _GOLDEN) & _M32)
+__all__ = ['TRUNCATION_STRATEGIES', 'MaxLengthError', 'DatasetError', 'encode_conversation', 'image_spans', 'truncate_encoding',
+           'augment_record', 'CaptionDatasetBase', 'SampleSource', 'DenseCaptionDataset', 'FusionMember',
+           'FusionCaptionDataset', 'image_tokens', 'augmenter_from_config', 'dataset_from_config']
 
 # %% ../nbs/06_dataset.ipynb #d8f6314a
 class MaxLengthError(ValueError):
@@ -46,6 +33,7 @@ class DatasetError(ValueError):
 
 TRUNCATION_STRATEGIES = ('raise', 'delete', 'right', 'left')   # raise/delete: drop and retry; right/left: cut
 
+# %% ../nbs/06_dataset.ipynb #5c6843ba
 def encode_conversation(processor, # a Qwen3-VL processor (`inspect_vl.model.load_processor`)
                         messages: list, # chat messages; image items hold PIL images or paths
                         max_length: int = None, # token budget; longer raises MaxLengthError or is truncated
@@ -69,7 +57,9 @@ def encode_conversation(processor, # a Qwen3-VL processor (`inspect_vl.model.loa
     raise MaxLengthError(f'{len(ids)} tokens > max_length={max_length}')
 
 # %% ../nbs/06_dataset.ipynb #c7d1a0b1
-def image_spans(processor, ids: torch.Tensor) -> list:
+def image_spans(processor, # the Qwen3-VL processor
+                ids: torch.Tensor, # token ids of one sample
+               ) -> list:
     "`[(start, end)]` of each image's tokens in `ids`: its `<|vision_start|>` to its `<|vision_end|>`, inclusive."
     tid = processor.tokenizer.convert_tokens_to_ids
     starts = (ids == tid('<|vision_start|>')).nonzero().flatten().tolist()
@@ -78,6 +68,7 @@ def image_spans(processor, ids: torch.Tensor) -> list:
         raise DatasetError(f'{len(starts)} <|vision_start|> and {len(ends)} <|vision_end|> tokens do not pair up; the chat template is not a Qwen3-VL one')
     return list(zip(starts, ends))
 
+# %% ../nbs/06_dataset.ipynb #d0105d31
 def truncate_encoding(enc: dict, # an encoded sample (`encode_conversation`)
                       max_length: int, # the token budget
                       side: str, # 'right': keep the first max_length tokens; 'left': keep the last
@@ -124,7 +115,10 @@ def _load_images(rec, where):
 # %% ../nbs/06_dataset.ipynb #5232d321
 def augment_record(augmenter: Augmenter, # a pipeline from `inspect_vl.augment.build_pipeline`
                    record: dict,  # a record whose `images` are loaded PIL images (modified and returned)
-                   seed: int, epoch: int, index: int, attempt: int = 0, # the sample's draw coordinates
+                   seed: int, # the dataset's seed
+                   epoch: int, # the sample's epoch
+                   index: int, # the sample's index
+                   attempt: int = 0, # over-length retries before this draw
                    step: int = None, # training step (curriculum), None = base parameters
                    sample_id: int = None, # stable record id for the patch bank
                   ) -> tuple:
@@ -149,6 +143,7 @@ def _split_key(key) -> tuple:
         raise DatasetError(f'dataset key {key!r}: the step must be a non-negative optimizer step or None')
     return int(index), (None if step is None else int(step))
 
+# %% ../nbs/06_dataset.ipynb #144ffcca
 def _curriculum_step(src, step):
     "The step `src`'s augmenter sees: None (base parameters) when the source does not follow the curriculum."
     if step is None or not src.curriculum: return None
@@ -156,11 +151,13 @@ def _curriculum_step(src, step):
         raise DatasetError(f'{src.name}: the augmentation curriculum has until_percent phases; call dataset.set_total_steps(total optimizer steps) before serving steps')
     return step
 
+# %% ../nbs/06_dataset.ipynb #441104a0
 class CaptionDatasetBase(Dataset):
     "Shared sample path of the caption datasets: deterministic draws, transform, build, encode, drop over-length."
     max_attempts: int = 5
 
-    def set_epoch(self, epoch: int):
+    def set_epoch(self, epoch: int # the epoch, from 0
+                 ):
         "Select the epoch: its record order (and, for fusion, its quotas) and every per-sample seed."
         self.epoch = int(epoch)
         self._plan_epoch()
@@ -185,67 +182,6 @@ class CaptionDatasetBase(Dataset):
 
     def _pick(self, index: int, attempt: int): raise NotImplementedError  # -> (source, record index)
 
-    def _draw_mode(self, src, rec, rng) -> str:
-        u = rng.random()
-        if 'messages' in rec: return 'chat'
-        if src.summary_ratio >= 1: return 'summary'
-        if u < src.summary_ratio:
-            if _has_summary(rec): return 'summary'
-            self.mode_fallbacks += 1
-        return 'dense'
-
-    def _make(self, src, ri: int, index: int, attempt: int, step: int = None) -> dict:
-        "One sample from record `ri` of `src` with the draws of (index, attempt), augmented as at optimizer `step`."
-        rng = random.Random(sample_seed(self.seed, self.epoch, index, attempt))
-        rec = copy.deepcopy(src.records[ri])
-        where = f'{src.name}: record {ri} ({(rec.get("images") or ["chat"])[0]})'
-        mode = self._draw_mode(src, rec, rng)
-        bypass = rng.random() < src.bypass_prob
-        try:
-            for p in src.preprocessors:
-                rec = p(rec, rng)
-                if rec is None: raise DatasetError(f'{where}: preprocessor {p!r} returned None; filter records when reading them')
-            if mode != 'chat':
-                rec['images'] = _load_images(rec, where)
-                if src.augmenter is not None and not bypass:
-                    n = len(rec['images'])
-                    if isinstance(src.augmenter, Augmenter):
-                        rec, tm = augment_record(src.augmenter, rec, self.seed, self.epoch, index, attempt,
-                                                 _curriculum_step(src, step), make_sample_id(src.name, ri))
-                        bypass = tm.bypassed
-                    else: rec = src.augmenter(rec, rng)
-                    if len(rec.get('images') or []) != n: raise DatasetError(f'{where}: the augmenter returned {len(rec.get("images") or [])} images for {n}')
-                if mode == 'summary':
-                    for p in src.summary_preprocessors: rec = p(rec, rng)
-            built = src.builder.build(rec, mode)
-        except BuilderError as e: raise DatasetError(f'{where}: {e}') from None
-        enc = encode_conversation(self.processor, built['messages'], self.max_length, self.truncation)
-        s = {**enc, 'dataset_label': src.name, 'domain': src.domain, 'mode': built['mode'], 'record_index': ri,
-             'augmented': mode != 'chat' and src.augmenter is not None and not bypass}
-        for k in ('assistant_text', 'assistant_char_types', 'assistant_payload', 'objects', 'metadata'):
-            if k in built: s[k] = built[k]
-        if mode != 'chat': s['image_size'] = (rec.get('width'), rec.get('height'))   # the (augmented) frame of `objects`
-        if self.keep_messages: s['messages'] = built['messages']
-        return s
-
-    def __getitem__(self, key) -> dict:
-        "Sample `key`: an index (base augmentation) or `(index, step)`, the optimizer step the sample is trained at."
-        index, step = _split_key(key)
-        if not 0 <= index < len(self): raise IndexError(f'index {index} out of range for {len(self)} samples')
-        n = min(self.max_attempts, self._n_choices())
-        errors = []
-        for attempt in range(n):
-            src, ri = self._pick(index, attempt)
-            try: s = self._make(src, ri, index, attempt, step)
-            except MaxLengthError as e:
-                self.overlength_dropped += 1
-                errors.append(f'{src.name}: record {ri}: {e}')
-                continue
-            s['overlength_dropped'] = attempt
-            return s
-        raise MaxLengthError(f'sample {index} (epoch {self.epoch}): {n} records in a row are longer than max_length={self.max_length} '
-                             f'({"; ".join(errors[-3:])}); raise template.max_length (global_max_length) or lower max_pixels')
-
 # %% ../nbs/06_dataset.ipynb #6cff4ed7
 @dataclass
 class SampleSource:
@@ -261,6 +197,7 @@ class SampleSource:
     summary_preprocessors: tuple = ()  # on summary samples, after augmentation
     curriculum: bool = True          # the augmenter follows its curriculum at the sample's step (False: base parameters)
 
+# %% ../nbs/06_dataset.ipynb #fd76ad7d
 def _records(records, sample_limit=None, check_images=False):
     if isinstance(records, (str, os.PathLike)): records = read_records(records, check_images=check_images)
     out = []
@@ -269,6 +206,7 @@ def _records(records, sample_limit=None, check_images=False):
         out.append(r)
     return out
 
+# %% ../nbs/06_dataset.ipynb #4f8f245c
 class DenseCaptionDataset(CaptionDatasetBase):
     "Samples of one JSONL file: dense or summary per sample, augmented, encoded with the chat template."
     def __init__(self, records, # a JSONL path or a list of contract records (absolute image paths)
@@ -305,7 +243,9 @@ class DenseCaptionDataset(CaptionDatasetBase):
         self.set_epoch(0)
 
     @classmethod
-    def from_jsonl(cls, path, processor, **kwargs):
+    def from_jsonl(cls, path, # a JSONL file of contract records
+                   processor, # the Qwen3-VL processor
+                   **kwargs):
         "A dataset over the records of one JSONL file."
         return cls(path, processor, **kwargs)
 
@@ -319,6 +259,81 @@ class DenseCaptionDataset(CaptionDatasetBase):
     def _pick(self, index, attempt): return self.source, self.order[(index + attempt) % len(self.order)]
     def _sources(self): return [self.source]
 
+# %% ../nbs/06_dataset.ipynb #dfebfd2f
+@patch
+def _draw_mode(self:CaptionDatasetBase, src, rec, rng) -> str:
+    "The sample's mode: 'chat' for a chat record, else summary or dense by `src.summary_ratio` (always one draw)."
+    u = rng.random()
+    if 'messages' in rec: return 'chat'
+    if src.summary_ratio >= 1: return 'summary'
+    if u < src.summary_ratio:
+        if _has_summary(rec): return 'summary'
+        self.mode_fallbacks += 1
+    return 'dense'
+
+# %% ../nbs/06_dataset.ipynb #b47d9b0f
+@patch
+def _transform(self:CaptionDatasetBase, src, rec, ri, mode, bypass, rng, index, attempt, step, where) -> tuple:
+    "`(record, bypassed)`: preprocessors, images loaded, the augmenter unless bypassed, then the summary preprocessors."
+    for p in src.preprocessors:
+        rec = p(rec, rng)
+        if rec is None: raise DatasetError(f'{where}: preprocessor {p!r} returned None; filter records when reading them')
+    if mode == 'chat': return rec, bypass
+    rec['images'] = _load_images(rec, where)
+    if src.augmenter is not None and not bypass:
+        n = len(rec['images'])
+        if isinstance(src.augmenter, Augmenter):
+            rec, tm = augment_record(src.augmenter, rec, self.seed, self.epoch, index, attempt,
+                                     _curriculum_step(src, step), make_sample_id(src.name, ri))
+            bypass = tm.bypassed
+        else: rec = src.augmenter(rec, rng)
+        if len(rec.get('images') or []) != n: raise DatasetError(f'{where}: the augmenter returned {len(rec.get("images") or [])} images for {n}')
+    if mode == 'summary':
+        for p in src.summary_preprocessors: rec = p(rec, rng)
+    return rec, bypass
+
+# %% ../nbs/06_dataset.ipynb #3610fd6f
+@patch
+def _make(self:CaptionDatasetBase, src, ri: int, index: int, attempt: int, step: int = None) -> dict:
+    "One sample from record `ri` of `src` with the draws of (index, attempt), augmented as at optimizer `step`."
+    rng = random.Random(sample_seed(self.seed, self.epoch, index, attempt))
+    rec = copy.deepcopy(src.records[ri])
+    where = f'{src.name}: record {ri} ({(rec.get("images") or ["chat"])[0]})'
+    mode = self._draw_mode(src, rec, rng)
+    bypass = rng.random() < src.bypass_prob
+    try:
+        rec, bypass = self._transform(src, rec, ri, mode, bypass, rng, index, attempt, step, where)
+        built = src.builder.build(rec, mode)
+    except BuilderError as e: raise DatasetError(f'{where}: {e}') from None
+    enc = encode_conversation(self.processor, built['messages'], self.max_length, self.truncation)
+    s = {**enc, 'dataset_label': src.name, 'domain': src.domain, 'mode': built['mode'], 'record_index': ri,
+         'augmented': mode != 'chat' and src.augmenter is not None and not bypass}
+    for k in ('assistant_text', 'assistant_char_types', 'assistant_payload', 'objects', 'metadata'):
+        if k in built: s[k] = built[k]
+    if mode != 'chat': s['image_size'] = (rec.get('width'), rec.get('height'))   # the (augmented) frame of `objects`
+    if self.keep_messages: s['messages'] = built['messages']
+    return s
+
+# %% ../nbs/06_dataset.ipynb #c80d01aa
+@patch
+def __getitem__(self:CaptionDatasetBase, key) -> dict:
+    "Sample `key`: an index (base augmentation) or `(index, step)`, the optimizer step the sample is trained at."
+    index, step = _split_key(key)
+    if not 0 <= index < len(self): raise IndexError(f'index {index} out of range for {len(self)} samples')
+    n = min(self.max_attempts, self._n_choices())
+    errors = []
+    for attempt in range(n):
+        src, ri = self._pick(index, attempt)
+        try: s = self._make(src, ri, index, attempt, step)
+        except MaxLengthError as e:
+            self.overlength_dropped += 1
+            errors.append(f'{src.name}: record {ri}: {e}')
+            continue
+        s['overlength_dropped'] = attempt
+        return s
+    raise MaxLengthError(f'sample {index} (epoch {self.epoch}): {n} records in a row are longer than max_length={self.max_length} '
+                         f'({"; ".join(errors[-3:])}); raise template.max_length (global_max_length) or lower max_pixels')
+
 # %% ../nbs/06_dataset.ipynb #65aa58cf
 def _get(entry, name, default=None):
     "A field of a fusion entry given as an object or a mapping."
@@ -330,6 +345,7 @@ def _resolve_path(p, base_dir):
     p = Path(p).expanduser()
     return p if p.is_absolute() or base_dir is None else Path(base_dir)/p
 
+# %% ../nbs/06_dataset.ipynb #f1d903b7
 @dataclass
 class FusionMember(SampleSource):
     "A fusion dataset: its records and sample recipe, plus its per-epoch policy."
@@ -341,6 +357,18 @@ class FusionMember(SampleSource):
     mode: str = 'dense'
     prompt_source: str = 'default'
 
+# %% ../nbs/06_dataset.ipynb #e3025a7a
+def _member_prompts(e, name, mode, template, compact) -> tuple:
+    "`(system, user, source)` of fusion entry `e`: its own prompts beat its template's, which beat the defaults."
+    try: sys_t, user_t = template_prompts(template, mode, compact)
+    except ValueError as err: raise DatasetError(f'fusion {name}: {err}') from None
+    up, sp = _get(e, 'user_prompt'), _get(e, 'system_prompt')
+    sp = sp.strip() if isinstance(sp, str) and sp.strip() else None
+    system, user = (sp if sp is not None else sys_t), (up if up is not None else user_t)
+    prompt_source = 'dataset' if (up is not None or sp is not None) else 'domain' if (sys_t or user_t) else 'default'
+    return system, user, prompt_source
+
+# %% ../nbs/06_dataset.ipynb #d1e84314
 class FusionCaptionDataset(CaptionDatasetBase):
     "Several caption datasets mixed per epoch: target quotas, source ratios, per-dataset prompts, modes and caps."
     def __init__(self, fusion,            # FusionConfig (or an object/mapping with targets and sources)
@@ -380,77 +408,6 @@ class FusionCaptionDataset(CaptionDatasetBase):
         self.dataset_domains = {_get(e, 'name') or _get(e, 'dataset'): d for d, es in (('target', targets), ('source', sources)) for e in es}
         self.set_epoch(0)
 
-    def _member(self, e, domain, split, augmenter, bypass_prob, emit_norm, base_dir, sample_limit, spp, compact, empty_dense):
-        name = (_get(e, 'name') or _get(e, 'dataset') or '').strip()
-        if not name: raise DatasetError(f'fusion {domain}: an entry has neither name nor dataset')
-        path = _get(e, 'train_jsonl') if split == 'train' else _get(e, 'val_jsonl')
-        if path is None:
-            if split == 'train': raise DatasetError(f'fusion {name}: train_jsonl is missing')
-            return None
-        p = _resolve_path(path, base_dir)
-        if not p.is_file(): raise DatasetError(f'fusion {name}: {split} file {p} not found (relative paths are read from {base_dir or os.getcwd()})')
-        mode, template = _get(e, 'mode') or 'dense', _get(e, 'template')
-        if mode not in ('dense', 'summary'): raise DatasetError(f"fusion {name}: mode {mode!r}; use 'dense' or 'summary'")
-        try: sys_t, user_t = template_prompts(template, mode, compact)
-        except ValueError as err: raise DatasetError(f'fusion {name}: {err}') from None
-        up, sp = _get(e, 'user_prompt'), _get(e, 'system_prompt')
-        sp = sp.strip() if isinstance(sp, str) and sp.strip() else None
-        system, user = (sp if sp is not None else sys_t), (up if up is not None else user_t)
-        prompt_source = 'dataset' if (up is not None or sp is not None) else 'domain' if (sys_t or user_t) else 'default'
-        builder = JSONLinesBuilder(emit_norm=emit_norm, system_prompt=system, user_prompt=user, system_prompt_summary=system,
-                                   user_prompt_summary=user, empty_dense=empty_dense)
-        train = split == 'train'
-        aug_on = train and domain == 'target' and bool(_get(e, 'augmentation_enabled', True)) and augmenter is not None
-        cap = _get(e, 'max_objects_per_image') if train else None
-        recs = _records(p, sample_limit)
-        return FusionMember(name=name, records=recs, builder=builder, domain=domain, summary_ratio=1.0 if mode == 'summary' else 0.0,
-                            augmenter=augmenter if aug_on else None, bypass_prob=bypass_prob if aug_on else 0.0,
-                            preprocessors=(ObjectCap(int(cap)),) if cap else (), summary_preprocessors=spp if mode == 'summary' else (),
-                            ratio=_get(e, 'ratio'), seed=_get(e, 'seed') or 0,
-                            without_replacement=bool(_get(e, 'sample_without_replacement', False)), max_objects=cap,
-                            curriculum=aug_on and bool(_get(e, 'curriculum_enabled', True)), template=template, mode=mode,
-                            prompt_source=prompt_source)
-
-    def _plan_epoch(self):
-        e, sched, plan = self.epoch, [], {}
-        tgt = [m for m in self.members if m.domain == 'target']
-        if self.split == 'eval':
-            sched = [(k, i) for k, m in enumerate(self.members) for i in range(len(m.records))]
-            counts = {m.name: len(m.records) for m in self.members}
-        else:
-            counts = {}
-            for k, m in enumerate(self.members):
-                if m.domain != 'target': continue
-                pool, ratio = len(m.records), (m.ratio if m.ratio is not None else 1.0)
-                quota = round(pool * ratio)
-                rng = random.Random(mix(self.seed, e, m.seed or 0, 0xA1))
-                idx = list(range(pool))
-                if self.shuffle and pool > 1: rng.shuffle(idx)
-                take = idx[:quota] if quota <= pool else idx + [rng.randrange(pool) for _ in range(quota - pool)]
-                sched += [(k, i) for i in take]; counts[m.name] = len(take)
-            total = sum(counts.values())
-            for k, m in enumerate(self.members):
-                if m.domain != 'source': continue
-                pool = len(m.records)
-                if m.ratio is None: raise DatasetError(f'fusion {m.name}: a source needs a ratio (its count = ratio × the target total)')
-                quota = round(m.ratio * total)
-                if quota > 0 and pool == 0: raise DatasetError(f'fusion {m.name}: ratio {m.ratio} but no records')
-                rng = random.Random(mix(self.seed, e, m.seed or 0, 0xB7))
-                fallback = m.without_replacement and quota > pool
-                if m.without_replacement and quota <= pool:
-                    idx = list(range(pool)); rng.shuffle(idx); take = idx[:quota]
-                else: take = [rng.randrange(pool) for _ in range(quota)]
-                sched += [(k, i) for i in take]; counts[m.name] = len(take)
-                plan.setdefault(m.name, {})['fallback_to_replacement'] = fallback
-            if self.shuffle: random.Random(mix(self.seed, e, 0xC3)).shuffle(sched)
-        self.schedule = sched
-        self.epoch_plan = {m.name: {'count': counts.get(m.name, 0), 'domain': m.domain, 'mode': m.mode, 'augmentation': m.augmenter is not None,
-                                    'curriculum': m.curriculum, 'max_objects_per_image': m.max_objects, 'prompt_source': m.prompt_source,
-                                    'sample_without_replacement': m.without_replacement,
-                                    'fallback_to_replacement': plan.get(m.name, {}).get('fallback_to_replacement', False)}
-                           for m in self.members}
-        self.aux_quota = {m.name: counts.get(m.name, 0) for m in self.members if m.domain == 'source'}
-
     def __len__(self): return len(self.schedule)
     def _n_choices(self): return len(self.schedule)
     def _pick(self, index, attempt):
@@ -458,17 +415,102 @@ class FusionCaptionDataset(CaptionDatasetBase):
         return self.members[k], ri
     def _sources(self): return self.members
 
+# %% ../nbs/06_dataset.ipynb #92544ab7
+@patch
+def _member(self:FusionCaptionDataset, e, domain, split, augmenter, bypass_prob, emit_norm, base_dir, sample_limit, spp, compact, empty_dense):
+    name = (_get(e, 'name') or _get(e, 'dataset') or '').strip()
+    if not name: raise DatasetError(f'fusion {domain}: an entry has neither name nor dataset')
+    path = _get(e, 'train_jsonl') if split == 'train' else _get(e, 'val_jsonl')
+    if path is None:
+        if split == 'train': raise DatasetError(f'fusion {name}: train_jsonl is missing')
+        return None
+    p = _resolve_path(path, base_dir)
+    if not p.is_file(): raise DatasetError(f'fusion {name}: {split} file {p} not found (relative paths are read from {base_dir or os.getcwd()})')
+    mode, template = _get(e, 'mode') or 'dense', _get(e, 'template')
+    if mode not in ('dense', 'summary'): raise DatasetError(f"fusion {name}: mode {mode!r}; use 'dense' or 'summary'")
+    system, user, prompt_source = _member_prompts(e, name, mode, template, compact)
+    builder = JSONLinesBuilder(emit_norm=emit_norm, system_prompt=system, user_prompt=user, system_prompt_summary=system,
+                               user_prompt_summary=user, empty_dense=empty_dense)
+    train = split == 'train'
+    aug_on = train and domain == 'target' and bool(_get(e, 'augmentation_enabled', True)) and augmenter is not None
+    cap = _get(e, 'max_objects_per_image') if train else None
+    recs = _records(p, sample_limit)
+    return FusionMember(name=name, records=recs, builder=builder, domain=domain, summary_ratio=1.0 if mode == 'summary' else 0.0,
+                        augmenter=augmenter if aug_on else None, bypass_prob=bypass_prob if aug_on else 0.0,
+                        preprocessors=(ObjectCap(int(cap)),) if cap else (), summary_preprocessors=spp if mode == 'summary' else (),
+                        ratio=_get(e, 'ratio'), seed=_get(e, 'seed') or 0,
+                        without_replacement=bool(_get(e, 'sample_without_replacement', False)), max_objects=cap,
+                        curriculum=aug_on and bool(_get(e, 'curriculum_enabled', True)), template=template, mode=mode,
+                        prompt_source=prompt_source)
+
+# %% ../nbs/06_dataset.ipynb #3588b1db
+@patch
+def _target_take(self:FusionCaptionDataset, m, e) -> list:
+    "Records target `m` gives epoch `e`: `round(pool · ratio)`, a shuffled prefix of its pool, topped up with draws when larger."
+    pool, ratio = len(m.records), (m.ratio if m.ratio is not None else 1.0)
+    quota = round(pool * ratio)
+    rng = random.Random(mix(self.seed, e, m.seed or 0, 0xA1))
+    idx = list(range(pool))
+    if self.shuffle and pool > 1: rng.shuffle(idx)
+    return idx[:quota] if quota <= pool else idx + [rng.randrange(pool) for _ in range(quota - pool)]
+
+@patch
+def _source_take(self:FusionCaptionDataset, m, e, total) -> tuple:
+    "`(records, fell_back)` source `m` gives epoch `e`: `round(ratio · total)`, without replacement when asked and possible."
+    pool = len(m.records)
+    if m.ratio is None: raise DatasetError(f'fusion {m.name}: a source needs a ratio (its count = ratio × the target total)')
+    quota = round(m.ratio * total)
+    if quota > 0 and pool == 0: raise DatasetError(f'fusion {m.name}: ratio {m.ratio} but no records')
+    rng = random.Random(mix(self.seed, e, m.seed or 0, 0xB7))
+    fallback = m.without_replacement and quota > pool
+    if m.without_replacement and quota <= pool:
+        idx = list(range(pool)); rng.shuffle(idx); take = idx[:quota]
+    else: take = [rng.randrange(pool) for _ in range(quota)]
+    return take, fallback
+
+# %% ../nbs/06_dataset.ipynb #8ca99c0f
+@patch
+def _plan_epoch(self:FusionCaptionDataset):
+    e, sched, plan = self.epoch, [], {}
+    if self.split == 'eval':
+        sched = [(k, i) for k, m in enumerate(self.members) for i in range(len(m.records))]
+        counts = {m.name: len(m.records) for m in self.members}
+    else:
+        counts = {}
+        for k, m in enumerate(self.members):
+            if m.domain != 'target': continue
+            take = self._target_take(m, e)
+            sched += [(k, i) for i in take]; counts[m.name] = len(take)
+        total = sum(counts.values())
+        for k, m in enumerate(self.members):
+            if m.domain != 'source': continue
+            take, fallback = self._source_take(m, e, total)
+            sched += [(k, i) for i in take]; counts[m.name] = len(take)
+            plan.setdefault(m.name, {})['fallback_to_replacement'] = fallback
+        if self.shuffle: random.Random(mix(self.seed, e, 0xC3)).shuffle(sched)
+    self.schedule = sched
+    self.epoch_plan = {m.name: {'count': counts.get(m.name, 0), 'domain': m.domain, 'mode': m.mode, 'augmentation': m.augmenter is not None,
+                                'curriculum': m.curriculum, 'max_objects_per_image': m.max_objects, 'prompt_source': m.prompt_source,
+                                'sample_without_replacement': m.without_replacement,
+                                'fallback_to_replacement': plan.get(m.name, {}).get('fallback_to_replacement', False)}
+                       for m in self.members}
+    self.aux_quota = {m.name: counts.get(m.name, 0) for m in self.members if m.domain == 'source'}
+
 # %% ../nbs/06_dataset.ipynb #d8c5ad60
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import smart_resize
 
 # %% ../nbs/06_dataset.ipynb #ff71a33f
-def image_tokens(processor, width: int, height: int) -> int:
+def image_tokens(processor, # the Qwen3-VL processor
+                 width: int, # image width in pixels
+                 height: int, # image height in pixels
+                ) -> int:
     "Number of `<|image_pad|>` tokens the processor gives a `width`×`height` image."
     ip = processor.image_processor
     f = ip.patch_size * ip.merge_size
     h, w = smart_resize(height, width, factor=f, min_pixels=ip.size['shortest_edge'], max_pixels=ip.size['longest_edge'])
     return (h // f) * (w // f)
 
+# %% ../nbs/06_dataset.ipynb #be908a58
 def _text_tokens(self, src, ri, mode):
     "Tokens of the rendered conversation of record `ri` in `mode`, each image counted as one placeholder (cached)."
     cache = self.__dict__.setdefault('_len_cache', {})
@@ -480,7 +522,9 @@ def _text_tokens(self, src, ri, mode):
         cache[key] = len(self.processor.tokenizer(text, add_special_tokens=False)['input_ids'])
     return cache[key]
 
-def estimated_lengths(self) -> list:
+# %% ../nbs/06_dataset.ipynb #9c93263e
+@patch
+def estimated_lengths(self:CaptionDatasetBase) -> list:
     "Token count of every sample of the current epoch, without augmentation (for length-grouped batching)."
     out = []
     for i in range(len(self)):
@@ -494,8 +538,6 @@ def estimated_lengths(self) -> list:
         out.append(min(n, self.max_length) if self.truncation in ('right', 'left') and self.max_length else n)
     return out
 
-CaptionDatasetBase.estimated_lengths = estimated_lengths
-
 # %% ../nbs/06_dataset.ipynb #5151da2d
 def _prompt_settings(p):
     if p is None: return PromptSettings()
@@ -508,7 +550,19 @@ def _plain(v):
     if isinstance(v, (list, tuple)): return [_plain(x) for x in v]
     return v
 
-def augmenter_from_config(cfg, output_dir=None) -> Augmenter:
+def _dense_builder(cfg) -> JSONLinesBuilder:
+    "The builder of a plain (not fusion) run: the prompts resolved for dense and summary samples."
+    cu = cfg.custom
+    ps = _prompt_settings(getattr(cfg, 'prompts', None))
+    sd, ud = resolve_prompts('dense', ps, user_prompt=cu.user_prompt)
+    ss, us = resolve_prompts('summary', ps, system_prompt_summary=cu.system_prompt_summary)
+    return JSONLinesBuilder(emit_norm=cu.emit_norm, system_prompt=sd, user_prompt=ud, system_prompt_summary=ss, user_prompt_summary=us,
+                            empty_dense=cu.empty_dense)
+
+# %% ../nbs/06_dataset.ipynb #18d45126
+def augmenter_from_config(cfg, # a loaded run config
+                          output_dir=None, # the patch bank's run folder (default: training.output_dir)
+                         ) -> Augmenter:
     "The augmentation pipeline of a run config (`custom.augmentation`, its bypass and curriculum), or None when off."
     cu = cfg.custom
     if not cu.augmentation_enabled: return None
@@ -517,7 +571,8 @@ def augmenter_from_config(cfg, output_dir=None) -> Augmenter:
     if cu.curriculum is not None: spec['curriculum'] = _plain(cu.curriculum)
     return build_pipeline(spec, output_dir=output_dir if output_dir is not None else cfg.training.output_dir)
 
-def dataset_from_config(cfg,             # a loaded run config (inspect_vl.config.Config)
+# %% ../nbs/06_dataset.ipynb #ab4243f1
+def dataset_from_config(cfg,             # a loaded run config (inspect_vl.train_config.Config)
                         processor,       # the Qwen3-VL processor
                         split: str = 'train', # 'train' or 'eval'
                         augmenter='auto',# 'auto': built from custom.augmentation; or a pipeline, or None
@@ -538,11 +593,7 @@ def dataset_from_config(cfg,             # a loaded run config (inspect_vl.confi
                                     base_dir=base_dir, sample_limit=cu.sample_limit_for('train' if train else 'val'), **common)
     path = cu.train_jsonl if train else cu.val_jsonl
     if path is None: raise DatasetError(f'custom.{"train" if train else "val"}_jsonl is not set; the {split} split has no data')
-    ps = _prompt_settings(getattr(cfg, 'prompts', None))
-    sd, ud = resolve_prompts('dense', ps, user_prompt=cu.user_prompt)
-    ss, us = resolve_prompts('summary', ps, system_prompt_summary=cu.system_prompt_summary)
-    builder = JSONLinesBuilder(emit_norm=cu.emit_norm, system_prompt=sd, user_prompt=ud, system_prompt_summary=ss, user_prompt_summary=us,
-                               empty_dense=cu.empty_dense)
+    builder = _dense_builder(cfg)
     ratio = cu.summary_probability if (train or cu.use_summary) else 0.0
     return DenseCaptionDataset(_resolve_path(path, base_dir), processor, builder=builder, summary_ratio=ratio, augmenter=aug,
                                bypass_prob=0.0 if isinstance(aug, Augmenter) else cu.effective_bypass_prob, shuffle=train,

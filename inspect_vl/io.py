@@ -14,7 +14,8 @@ __all__ = ['tmp_name', 'atomic_writer', 'atomic_write_text', 'atomic_write_json'
 # %% ../nbs/00a_io.ipynb #9e479b44
 _log = logging.getLogger('inspect_vl.io')
 
-def tmp_name(path) -> Path:
+def tmp_name(path # the file a temporary sibling is wanted for
+            ) -> Path:
     "A fresh temporary path beside `path`: hidden, unique per process and call, ending in `.tmp`."
     path = Path(path)
     return path.with_name(f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp')
@@ -26,6 +27,7 @@ def _fsync_dir(folder):
         try: os.fsync(fd)
         finally: os.close(fd)
 
+# %% ../nbs/00a_io.ipynb #b267ce12
 @contextlib.contextmanager
 def atomic_writer(path, # the file to replace
                   fsync:bool=True, # fsync the data (and the folder) before and after the swap
@@ -44,16 +46,27 @@ def atomic_writer(path, # the file to replace
         raise
     if fsync: _fsync_dir(path.parent)
 
-def atomic_write_text(path, text:str, fsync:bool=True) -> Path:
+# %% ../nbs/00a_io.ipynb #a47597f2
+def atomic_write_text(path, # the file to replace
+                      text:str, # its new content
+                      fsync:bool=True, # wait until the data is on disk
+                     ) -> Path:
     "Replace `path` with `text` (UTF-8) in one step; returns `path`."
     with atomic_writer(path, fsync) as f: f.write(text)
     return Path(path)
 
-def atomic_write_json(path, obj, fsync:bool=True, indent:int=2) -> Path:
+def atomic_write_json(path, # the file to replace
+                      obj, # any JSON-able value
+                      fsync:bool=True, # wait until the data is on disk
+                      indent:int=2, # JSON indentation
+                     ) -> Path:
     "Replace `path` with `obj` as JSON (UTF-8, not ASCII-escaped, trailing newline) in one step."
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=indent) + '\n', fsync)
 
-def atomic_write_jsonl(path, rows, fsync:bool=True) -> int:
+def atomic_write_jsonl(path, # the file to replace
+                       rows, # JSON-able rows (any iterable)
+                       fsync:bool=True, # wait until the data is on disk
+                      ) -> int:
     "Replace `path` with `rows` as JSON lines (streamed, so `rows` may be a generator) in one step; returns the count."
     n = 0
     with atomic_writer(path, fsync) as f:
@@ -72,7 +85,9 @@ def append_jsonl(path, # the JSONL file (created if missing)
         if fsync: os.fsync(fd)
     finally: os.close(fd)
 
-def read_jsonl(path) -> list:
+# %% ../nbs/00a_io.ipynb #18706ad3
+def read_jsonl(path # a JSONL file
+              ) -> list:
     "Rows of a JSONL file; a missing file has none; a line that is not JSON (a torn write) is skipped with a warning."
     path, rows = Path(path), []
     if not path.exists(): return rows
@@ -94,7 +109,9 @@ def _last_newline(f, size:int, block:int=1 << 16) -> int:
         end = start
     return 0
 
-def repair_jsonl_tail(path) -> int:
+# %% ../nbs/00a_io.ipynb #7bff82dd
+def repair_jsonl_tail(path # a JSONL file another run will append to
+                     ) -> int:
     "Drop a torn last line (no newline, not a JSON object) left by a kill; returns the bytes dropped (logged)."
     p = Path(path)
     if not p.is_file(): return 0

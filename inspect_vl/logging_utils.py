@@ -7,8 +7,8 @@ from __future__ import annotations
 import contextlib, logging, os, sys
 
 # %% auto #0
-__all__ = ['PACKAGE_LOGGER', 'LOG_FORMAT', 'DATE_FORMAT', 'LEVELS', 'process_rank', 'world_size', 'env_flag', 'RankFilter',
-           'log_level', 'setup_logging', 'get_logger', 'temp_env']
+__all__ = ['PACKAGE_LOGGER', 'LOG_FORMAT', 'DATE_FORMAT', 'LEVELS', 'temp_env', 'process_rank', 'world_size', 'env_flag',
+           'RankFilter', 'log_level', 'setup_logging', 'get_logger']
 
 # %% ../nbs/09a_logging.ipynb #aa988b68
 PACKAGE_LOGGER = 'inspect_vl'
@@ -16,6 +16,23 @@ LOG_FORMAT = '[%(asctime)s] [%(levelname)s] %(rank_tag)s[%(name)s] %(message)s'
 DATE_FORMAT = '%Y-%m-%d %H:%M:%S'
 _TRUE = {'1', 'true', 'yes', 'on'}
 
+# %% ../nbs/09a_logging.ipynb #f7aface6
+@contextlib.contextmanager
+def temp_env(**values # variable names and values; None unsets one
+            ):
+    "Set environment variables for a `with` block (None unsets one), then restore them."
+    old = {k: os.environ.get(k) for k in values}
+    try:
+        for k, v in values.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = str(v)
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
+
+# %% ../nbs/09a_logging.ipynb #6fe4a40e
 def process_rank() -> int:
     "This process's global rank: `RANK`, else `LOCAL_RANK`, else 0 (read at each call)."
     for k in ('RANK', 'LOCAL_RANK'):
@@ -23,24 +40,33 @@ def process_rank() -> int:
         if v not in (None, ''): return int(v)
     return 0
 
+# %% ../nbs/09a_logging.ipynb #bcfd2eab
 def world_size() -> int:
     "Number of processes in the job: `WORLD_SIZE`, else 1."
     return int(os.environ.get('WORLD_SIZE') or 1)
 
-def env_flag(name: str) -> bool:
+# %% ../nbs/09a_logging.ipynb #f6593087
+def env_flag(name: str # the environment variable
+            ) -> bool:
     "Whether environment variable `name` is set to 1/true/yes/on."
     return os.environ.get(name, '').strip().lower() in _TRUE
 
 # %% ../nbs/09a_logging.ipynb #8c95d7f8
 class RankFilter(logging.Filter):
     "Passes records at or above the level of this process's rank (`main` on rank 0, `replica` elsewhere); tags the rank."
-    def __init__(self, main:int=logging.INFO, replica:int=logging.WARNING, rank:int=None):
+    def __init__(self, main:int=logging.INFO, # the level shown on rank 0
+                 replica:int=logging.WARNING, # the level shown on the other ranks
+                 rank:int=None, # this process's rank; None = read at each record
+                ):
         super().__init__(); self.main, self.replica, self.rank = main, replica, rank
-    def filter(self, record: logging.LogRecord) -> bool:
+    def filter(self, record: logging.LogRecord # the record to pass or drop
+              ) -> bool:
+        "Pass `record` when its level reaches this rank's; tag it with the rank when there are several."
         r = process_rank() if self.rank is None else self.rank
         record.rank_tag = f'[rank {r}] ' if world_size() > 1 else ''
         return record.levelno >= (self.main if r == 0 else self.replica)
 
+# %% ../nbs/09a_logging.ipynb #c42076db
 class _StderrHandler(logging.StreamHandler):
     "A stream handler that writes to whatever `sys.stderr` is at the time (works under notebook capture)."
     def __init__(self, stream=None):
@@ -64,6 +90,7 @@ def log_level(name, # a level name (debug, info, warning, error, critical; passi
     if key not in LEVELS: raise ValueError(f'log level {name!r}: use one of {", ".join([*LEVELS, "passive"])}')
     return LEVELS[key]
 
+# %% ../nbs/09a_logging.ipynb #7f3e4b5d
 def setup_logging(debug: bool = None, # DEBUG level for the package; None = the INSPECT_VL_DEBUG env var
                   verbose: bool = None, # every process logs at the main level; None = the INSPECT_VL_VERBOSE env var
                   stream = None, # where to write (default: sys.stderr at the time of each record)
@@ -92,24 +119,11 @@ def setup_logging(debug: bool = None, # DEBUG level for the package; None = the 
     logger.propagate = False
     return logger
 
-def get_logger(name: str) -> logging.Logger:
+# %% ../nbs/09a_logging.ipynb #6180315f
+def get_logger(name: str # a module name, with or without the `inspect_vl.` prefix
+              ) -> logging.Logger:
     "The package logger `inspect_vl.<name>` (a name already under `inspect_vl` is kept), set up on first use."
     root = logging.getLogger(PACKAGE_LOGGER)
     if not any(getattr(h, '_inspect_vl', False) for h in root.handlers): setup_logging()
     if name != PACKAGE_LOGGER and not name.startswith(PACKAGE_LOGGER + '.'): name = f'{PACKAGE_LOGGER}.{name}'
     return logging.getLogger(name)
-
-# %% ../nbs/09a_logging.ipynb #f7aface6
-@contextlib.contextmanager
-def temp_env(**values):
-    "Set environment variables for a `with` block (None unsets one), then restore them."
-    old = {k: os.environ.get(k) for k in values}
-    try:
-        for k, v in values.items():
-            if v is None: os.environ.pop(k, None)
-            else: os.environ[k] = str(v)
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None: os.environ.pop(k, None)
-            else: os.environ[k] = v

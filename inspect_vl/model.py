@@ -138,7 +138,8 @@ TINY_SIZES = {
                   deepstack_visual_indexes=[1, 2, 3]),
 }
 
-def mrope_section(head_dim:int) -> list:
+def mrope_section(head_dim: int, # attention head size of the language model
+                 ) -> list:
     "Qwen3-VL's M-RoPE split of `head_dim // 2` rotary pairs into (time, height, width), e.g. 32 -> [6, 5, 5]."
     half = head_dim // 2
     if head_dim % 2 or half < 3: raise ValueError(f'head_dim must be even and >= 6, got {head_dim}')
@@ -147,8 +148,11 @@ def mrope_section(head_dim:int) -> list:
 
 # %% ../nbs/08_model.ipynb #190a24d4
 def tiny_config(tokenizer, # the tokenizer whose ids the config must use
-                size:str='tiny', # 'tiny' (~1 M params) or 'small' (~5 M)
-                patch_size:int=16, merge_size:int=2, temporal_patch_size:int=2):
+                size: str = 'tiny', # 'tiny' (~1 M params) or 'small' (~5 M)
+                patch_size: int = 16, # vision patch size in pixels
+                merge_size: int = 2, # patches merged per side into one token
+                temporal_patch_size: int = 2, # frames per patch (1 image = 2 frames)
+               ):
     "A consistent small `Qwen3VLConfig` for `tokenizer`."
     if size not in TINY_SIZES: raise ValueError(f"size must be one of {list(TINY_SIZES)}, got {size!r}")
     s = dict(TINY_SIZES[size]); vis = s.pop('vision'); deep = s.pop('deepstack_visual_indexes')
@@ -170,6 +174,7 @@ RECIPE_FILE = 'tiny_recipe.json'   # the factory's arguments, so a rerun can reu
 
 def _is_model_dir(p:Path) -> bool: return (p/'config.json').exists() or (p/'adapter_config.json').exists()
 
+# %% ../nbs/08_model.ipynb #79206s0e
 @contextmanager
 def _no_progress_bars():
     "Silence transformers' progress bars inside the block (a 4 MB save needs none), restoring the setting after."
@@ -180,6 +185,7 @@ def _no_progress_bars():
     finally:
         if on: tlog.enable_progress_bar()
 
+# %% ../nbs/08_model.ipynb #79206s1e
 def make_tiny_qwen3vl(out_dir, # folder to write (replaced if it already holds a model)
                       corpus:list=None, # extra tokenizer lines, e.g. the synthetic world's descs and summaries
                       seed:int=0, # weight-init seed: same seed, corpus and size -> identical files
@@ -223,6 +229,7 @@ def make_tiny_qwen3vl(out_dir, # folder to write (replaced if it already holds a
 class ModelLoadError(Exception):
     "A model or processor folder that cannot be loaded; the message names the path and what is missing."
 
+# %% ../nbs/08_model.ipynb #b483cs00
 QWEN3VL_MODEL_TYPES = ('qwen3_vl', 'qwen3_vl_moe')
 _WEIGHT_FILES = ('model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json')
 
@@ -253,6 +260,7 @@ def _dtype(dtype):
     if not isinstance(d, torch.dtype): raise ValueError(f"unknown dtype {dtype!r}; use e.g. 'float32', 'bfloat16' or 'auto'")
     return d
 
+# %% ../nbs/08_model.ipynb #fd330s0e
 def load_model(path, # local Qwen3-VL checkpoint folder (real or tiny)
                dtype='float32', # torch dtype or its name; 'auto' keeps the checkpoint's
                device_map=None, # e.g. 'auto' or 'cuda:0'; None loads on CPU
@@ -272,7 +280,9 @@ def _linear_patch_forward(self, hidden_states):
     x = hidden_states.reshape(-1, w[0].numel()).to(w.dtype)
     return torch.nn.functional.linear(x, w.reshape(w.shape[0], -1), self.proj.bias)
 
-def linear_patch_embed(model):
+# %% ../nbs/08_model.ipynb #b3f2ds06
+def linear_patch_embed(model, # a Qwen3-VL model
+                      ):
     "Compute the Qwen3-VL patch embedding of `model` as one `F.linear` (the `Conv3d` it replaces, without conv overhead)."
     import types
     for m in model.modules():
@@ -292,11 +302,13 @@ _VALUE_TABLES = {}
 
 def _key(v): return tuple(np.asarray(v).ravel().tolist()) if isinstance(v, (list, tuple, np.ndarray)) else v
 
+# %% ../nbs/08_model.ipynb #5d667s0d
 def _fit(image:Image.Image, factor:int, min_pixels:int, max_pixels:int, resample) -> Image.Image:
     "`image` resized to Qwen's grid within the pixel budget (`smart_resize`); an image that fits is returned as it is."
     h, w = smart_resize(image.height, image.width, factor=factor, min_pixels=min_pixels, max_pixels=max_pixels)
     return image if (w, h) == image.size else image.resize((w, h), resample=resample)
 
+# %% ../nbs/08_model.ipynb #5d667s1d
 def _fill_patches(dst:np.ndarray, # (gh*gw, 3*T*p*p) float32 slice of the call's output
                   image:Image.Image, # 8-bit RGB, already gh*p x gw*p pixels
                   gh:int, gw:int, p:int, m:int, T:int, # patch grid, patch size, merge size, temporal patch size
@@ -313,7 +325,11 @@ def _fill_patches(dst:np.ndarray, # (gh*gw, 3*T*p*p) float32 slice of the call's
 # %% ../nbs/08_model.ipynb #e798b23e
 class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
     "The PIL backend's Qwen2-VL / Qwen3-VL image processor, bit-identical output, with a fast path for 8-bit RGB PIL images."
-    def process_image(self, image, *args, **kwargs):
+    def process_image(self,
+                      image, # a PIL image
+                      *args,
+                      **kwargs,
+                     ):
         if isinstance(image, Image.Image) and image.mode == 'RGB' and 'transparency' not in image.info:
             return image   # stays PIL: resized and read once in `_preprocess` (a colour key needs the backend's flattening)
         return super().process_image(image, *args, **kwargs)
@@ -323,7 +339,13 @@ class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
         d['image_processor_type'] = 'Qwen2VLImageProcessor'   # a saved folder stays loadable by plain transformers
         return d
 
-    def value_tables(self, do_rescale, rescale_factor, do_normalize, image_mean, image_std) -> np.ndarray:
+    def value_tables(self,
+                     do_rescale, # scale bytes to [0, 1]
+                     rescale_factor, # the scale
+                     do_normalize, # subtract the mean, divide by the std
+                     image_mean, # per-channel mean
+                     image_std, # per-channel std
+                    ) -> np.ndarray:
         "(3, 1, 256) float32: the backend's rescale and normalize applied to every 8-bit value of each channel."
         key = (do_rescale, rescale_factor, do_normalize, _key(image_mean), _key(image_std))
         if key not in _VALUE_TABLES:
@@ -357,8 +379,10 @@ class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
         grids = np.array([[1, gh, gw] for _, gh, gw in parts], dtype=np.int64).reshape(-1, 3)
         return BatchFeature(data={'pixel_values': pixel_values, 'image_grid_thw': grids}, tensor_type=return_tensors)
 
-    def fit(self, image:Image.Image, # an 8-bit RGB image
-            min_pixels:int=None, max_pixels:int=None, # the budget; None: the processor's own
+    def fit(self,
+            image: Image.Image, # an 8-bit RGB image
+            min_pixels: int = None, # the smallest pixel budget
+            max_pixels: int = None, # the budget; None: the processor's own
            ) -> Image.Image:
         "`image` resized as processing resizes it, if processing the result resizes nothing; else `image` itself (lets callers resize ahead, in parallel)."
         lo = self.size['shortest_edge'] if min_pixels is None else min_pixels
@@ -370,7 +394,9 @@ class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
         except ValueError: pass   # e.g. an aspect ratio smart_resize refuses: processing will say so
         return image   # smart_resize is not idempotent at extreme aspect ratios: leave the resize to processing
 
-def fast_image_processor(image_processor) -> FastQwen2VLImageProcessor:
+# %% ../nbs/08_model.ipynb #e798bs0e
+def fast_image_processor(image_processor, # transformers' Qwen2-VL image processor
+                        ) -> FastQwen2VLImageProcessor:
     "`image_processor` (a PIL-backend Qwen2-VL image processor) with the same settings and the fast path."
     if isinstance(image_processor, FastQwen2VLImageProcessor): return image_processor
     if not isinstance(image_processor, Qwen2VLImageProcessorPil):
@@ -378,15 +404,18 @@ def fast_image_processor(image_processor) -> FastQwen2VLImageProcessor:
     return FastQwen2VLImageProcessor.from_dict(image_processor.to_dict())
 
 # %% ../nbs/08_model.ipynb #27201396
-def pixel_budget(processor) -> tuple:
+def pixel_budget(processor, # a processor (or its image processor)
+                ) -> tuple:
     "The `(min_pixels, max_pixels)` area budget the processor's image processor applies."
     s = processor.image_processor.size
     return (s['shortest_edge'], s['longest_edge'])
 
+# %% ../nbs/08_model.ipynb #27201s06
 def _grid_pixels(processor, w, h):
     out = processor.image_processor(images=[Image.new('RGB', (w, h))], return_tensors='pt')
     return int(out['image_grid_thw'][0].prod()) * processor.image_processor.patch_size ** 2
 
+# %% ../nbs/08_model.ipynb #27201s16
 def load_processor(path, # local checkpoint folder (real or tiny)
                    min_pixels:int=None, # smallest image area after resize; None keeps the folder's
                    max_pixels:int=None, # largest image area after resize; None keeps the folder's
@@ -413,7 +442,8 @@ def load_processor(path, # local checkpoint folder (real or tiny)
 # %% ../nbs/08_model.ipynb #b1f242bc
 COMPONENTS = ('vision', 'aligner', 'llm', 'lm_head')
 
-def component_of(name:str) -> str:
+def component_of(name: str, # a parameter or module name
+                ) -> str:
     "Which of `COMPONENTS` a parameter or module name belongs to ('other' if none)."
     n = f'.{name}.'
     if '.visual.merger.' in n or '.visual.deepstack_merger_list.' in n: return 'aligner'
@@ -444,7 +474,9 @@ class TrainableReport:
         return '\n'.join(lines)
     __str__ = __repr__ = _repr_markdown_
 
-def trainable_report(model) -> TrainableReport:
+# %% ../nbs/08_model.ipynb #88526s05
+def trainable_report(model, # a plain or PEFT-wrapped model
+                    ) -> TrainableReport:
     "Count trainable and total parameters of `model` (plain or PEFT-wrapped) per component."
     counts = {c: [0, 0] for c in COMPONENTS + ('other',)}
     for name, p in model.named_parameters():
@@ -468,18 +500,23 @@ def apply_freeze(model, # a plain (not PEFT-wrapped) Qwen3-VL model
     return trainable_report(model)
 
 # %% ../nbs/08_model.ipynb #4ba4b84e
-def labels_for(enc) -> torch.Tensor:
+def labels_for(enc, # an encoded conversation
+              ) -> torch.Tensor:
     "Labels for a processor batch made with `return_assistant_tokens_mask=True`: -100 except on assistant tokens."
     lab = enc['input_ids'].clone()
     lab[(enc['assistant_masks'] == 0) | (enc['attention_mask'] == 0)] = -100
     return lab
 
+# %% ../nbs/08_model.ipynb #4ba4bs0e
 def _one_step(model, enc, lr=1e-2):
     opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=lr)
     batch = {k: v for k, v in enc.items() if k != 'assistant_masks'}
     model.train(); model(**batch, labels=labels_for(enc)).loss.backward(); opt.step(); opt.zero_grad(); model.eval()
 
-def changed_components(before:dict, model) -> set:
+# %% ../nbs/08_model.ipynb #4ba4bs1e
+def changed_components(before: dict, # weights before training, by name
+                       model, # the model after training
+                      ) -> set:
     "Components whose parameters differ from the `before` state dict."
     return {component_of(n) for n, p in model.named_parameters() if not torch.equal(before[n], p.detach())}
 
@@ -492,7 +529,8 @@ def lora_target_modules(model, # a plain Qwen3-VL model
     want = {'llm'} - ({'llm'} if freeze_llm else set()) | (set() if freeze_vit else {'vision'})
     return [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and component_of(n) in want]
 
-def aligner_modules(model) -> list:
+def aligner_modules(model, # a Qwen3-VL model
+                   ) -> list:
     "Names of the aligner modules, each deepstack merger on its own (what `modules_to_save` needs)."
     v = model.model.visual
     return ['model.visual.merger'] + [f'model.visual.deepstack_merger_list.{i}' for i in range(len(v.deepstack_merger_list))]
@@ -547,7 +585,8 @@ def apply_lora(model, # a plain Qwen3-VL model (its base weights get frozen)
         return get_peft_model(model, cfg)
 
 # %% ../nbs/08_model.ipynb #99f7aaef
-def enable_gradient_checkpointing(model):
+def enable_gradient_checkpointing(model, # a plain or PEFT-wrapped model
+                                 ):
     "Turn on (non-reentrant) gradient checkpointing for a plain or PEFT model, with input grads for LoRA."
     base = model.get_base_model() if hasattr(model, 'get_base_model') else model
     base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={'use_reentrant': False})
@@ -569,10 +608,12 @@ def load_adapter(adapter_dir, # folder written by the PEFT model's save_pretrain
         base = load_model(src, **load_kwargs)
     return PeftModel.from_pretrained(base, str(a), is_trainable=is_trainable).eval()
 
+# %% ../nbs/08_model.ipynb #142bds00
 def merge_adapter(peft_model, # a PEFT-wrapped model (or an adapter folder)
                   out_dir, # where to write the merged checkpoint
                   processor_from=None, # folder to copy processor/tokenizer files from; None = the base folder
-                  max_shard_size:str='5GB') -> Path:
+                  max_shard_size: str = '5GB', # largest safetensors shard written
+                 ) -> Path:
     "Merge LoRA weights into the base and save a full checkpoint folder (weights + processor) that `load_model` loads."
     if isinstance(peft_model, (str, os.PathLike)): peft_model = load_adapter(peft_model)
     src = processor_from or peft_model.peft_config[peft_model.active_adapter].base_model_name_or_path

@@ -11,10 +11,10 @@ from pathlib import Path
 __all__ = ['SUPPORTED_MISSIONS', 'STAGE_A_MISSION_FOCUS', 'STAGE_B_MISSION_FOCUS', 'DENSE_SYSTEM', 'DENSE_USER',
            'DENSE_SYSTEM_COMPACT', 'DENSE_USER_COMPACT', 'SOURCE_DENSE_SYSTEM', 'SOURCE_DENSE_USER',
            'SUMMARY_TRAIN_MIN', 'SUMMARY_TRAIN_MIN_COMPACT', 'DOMAIN_PACKS', 'MISSION_SUMMARY_RULES',
-           'SUMMARY_PROFILES', 'SUMMARY_USER', 'SUMMARY_USER_COMPACT', 'STAGE_A_IMPORTANT', 'TEMPLATES',
-           'TEMPLATES_COMPACT', 'check_mission', 'DomainPack', 'summary_system_prompt', 'summary_user_prompt',
-           'stage_a_user_prompt', 'stage_a_prompts', 'stage_a_messages', 'PromptSettings', 'resolve_prompts',
-           'template_prompts', 'prompt_corpus']
+           'SUMMARY_PROFILES', 'STAGE_B_DOMAIN_HINTS', 'SUMMARY_USER', 'SUMMARY_USER_COMPACT', 'STAGE_A_IMPORTANT',
+           'TEMPLATES', 'TEMPLATES_COMPACT', 'check_mission', 'DomainPack', 'summary_system_prompt',
+           'summary_user_prompt', 'stage_a_user_prompt', 'stage_a_prompts', 'stage_a_messages', 'PromptSettings',
+           'resolve_prompts', 'template_prompts', 'prompt_corpus']
 
 # %% ../nbs/04_prompts.ipynb #c163fdc8
 SUPPORTED_MISSIONS = ('BBU安装方式检查（正装）', 'BBU接地线检查', 'BBU线缆布放要求', '挡风板安装检查')
@@ -33,7 +33,8 @@ STAGE_B_MISSION_FOCUS = {
     '挡风板安装检查': '至少需要检测到BBU设备并根据情况判断是否需要安装挡风板。若需要安装，则判断是否符合要求',
 }
 
-def check_mission(mission:str) -> str:
+def check_mission(mission:str, # a mission name, exactly as written in SUPPORTED_MISSIONS
+                 ) -> str:
     "`mission` if it is supported, else a ValueError listing the supported ones."
     if mission not in SUPPORTED_MISSIONS:
         raise ValueError(f'unknown mission {mission!r}; supported: {", ".join(SUPPORTED_MISSIONS)}')
@@ -123,6 +124,16 @@ def summary_system_prompt(profile:str='summary_train_min', # 'summary_train_min'
         parts.append(f'【{mission}任务特定规则】\n' + MISSION_SUMMARY_RULES[mission][1 if compact else 0])
     return '\n\n'.join(parts)
 
+# %% ../nbs/04_prompts.ipynb #3c9bdf30
+STAGE_B_DOMAIN_HINTS = {
+    'bbu': ('【BBU领域提示（简版）】\n'
+            '1. 摘要是对图片的客观罗列，desc 文本保持原样，不做推断。\n'
+            '2. 核心类别：BBU设备、挡风板、螺丝/光纤插头、光纤、电线、标签、需复核备注。\n'
+            '3. 常见关系：螺丝、光纤插头属于 BBU 或机柜/地排；挡风板安装在两台 BBU 之间；光纤需有保护措施。\n'
+            '4. 属性链形如 类型/属性[,属性]/[条件属性]，“只显示部分”表示该视角证据不完整。'),
+    'rru': '【RRU领域提示】待补充',
+}
+
 # %% ../nbs/04_prompts.ipynb #f8c92282
 SUMMARY_USER = ('请为这张图片输出一行摘要：按原始desc分组，写成desc×N（全角×，N前不加空格）；按desc长度从短到长排序，长度相同按首次出现顺序；'
                 '条目之间用中文逗号“，”连接；备注保留在所属条目内；不要遗漏异常或需复核的条目；不写结论，不换行，不加句号，不写坐标；'
@@ -130,26 +141,36 @@ SUMMARY_USER = ('请为这张图片输出一行摘要：按原始desc分组，�
 SUMMARY_USER_COMPACT = '请输出这张图片的一行摘要。'
 STAGE_A_IMPORTANT = '【重要】任何图纸或示意图（即使画有BBU），以及只有背景、无法确认目标的图片，一律输出无关图片。'
 
-def summary_user_prompt(compact:bool=False) -> str:
+def summary_user_prompt(compact:bool=False, # the short variant for tiny models
+                       ) -> str:
     "The user prompt of summary-mode training samples."
     return SUMMARY_USER_COMPACT if compact else SUMMARY_USER
 
 def stage_a_user_prompt(mission:str=None, # adds `任务重点：<focus>` when given
-                        compact:bool=False) -> str:
+                        compact:bool=False, # the short variant for tiny models
+                       ) -> str:
     "Stage-A's user prompt for one image."
     u = SUMMARY_USER_COMPACT if compact else SUMMARY_USER + '\n' + STAGE_A_IMPORTANT
     return u + ('\n任务重点：' + STAGE_A_MISSION_FOCUS[check_mission(mission)] if mission else '')
 
-def stage_a_prompts(mission:str=None, domain:str='bbu', profile:str='summary_runtime',
-                    mission_focus:bool=True, compact:bool=False) -> tuple:
+def stage_a_prompts(mission:str=None, # the mission (None: no mission text)
+                    domain:str='bbu', # the domain pack: 'bbu' or 'rru'
+                    profile:str='summary_runtime', # 'summary_runtime' or 'summary_train_min'
+                    mission_focus:bool=True, # keep the mission in both prompts
+                    compact:bool=False, # the short variants for tiny models
+                   ) -> tuple:
     "`(system, user)` text Stage-A sends with each image (mission dropped from both when `mission_focus` is off)."
     m = mission if mission_focus else None
     if mission is not None: check_mission(mission)
     return summary_system_prompt(profile, domain, m, compact), stage_a_user_prompt(m, compact)
 
 def stage_a_messages(image, # a path or PIL image
-                     mission:str=None, domain:str='bbu', profile:str='summary_runtime',
-                     mission_focus:bool=True, compact:bool=False) -> list:
+                     mission:str=None, # the mission (None: no mission text)
+                     domain:str='bbu', # the domain pack: 'bbu' or 'rru'
+                     profile:str='summary_runtime', # 'summary_runtime' or 'summary_train_min'
+                     mission_focus:bool=True, # keep the mission in both prompts
+                     compact:bool=False, # the short variants for tiny models
+                    ) -> list:
     "Chat messages for one Stage-A image (render them with the processor's chat template)."
     s, u = stage_a_prompts(mission, domain, profile, mission_focus, compact)
     return [{'role': 'system', 'content': s},
@@ -203,7 +224,10 @@ TEMPLATES = {'target_dense': (DENSE_SYSTEM, DENSE_USER), 'source_dense': (SOURCE
 TEMPLATES_COMPACT = {'target_dense': (DENSE_SYSTEM_COMPACT, DENSE_USER_COMPACT), 'source_dense': (SOURCE_DENSE_SYSTEM, SOURCE_DENSE_USER),
                      'summary': (SUMMARY_TRAIN_MIN_COMPACT, SUMMARY_USER_COMPACT), 'chatml': ('', '')}
 
-def template_prompts(name:str, mode:str=None, compact:bool=False) -> tuple:
+def template_prompts(name:str, # a fusion template name (TEMPLATE_PROMPTS)
+                     mode:str=None, # the dataset's mode ('dense' or 'summary'), checked when given
+                     compact:bool=False, # the short variants for tiny models
+                    ) -> tuple:
     "`(system, user)` of fusion template `name`, checked against the dataset `mode` when given."
     if not name or str(name).lower() == 'none' or name not in TEMPLATES:
         raise ValueError(f'unknown template {name!r}; available: {", ".join(TEMPLATES)}')

@@ -18,6 +18,7 @@ __all__ = ['RecordError', 'desc_problems', 'geometry_problems', 'object_problems
            'import_annotations', 'validate_cli', 'import_cli']
 
 # %% ../nbs/02_records.ipynb #1ac92735
+from fastcore.basics import patch
 from fastcore.script import call_parse
 from PIL import Image, ImageOps, UnidentifiedImageError
 from .io import atomic_writer, atomic_write_json
@@ -47,7 +48,9 @@ def _is_number(v): return isinstance(v, (int, float)) and not isinstance(v, bool
 def _fmt(v): return str(int(v)) if _is_number(v) and float(v).is_integer() else repr(v)
 
 # %% ../nbs/02_records.ipynb #0885fa92
-def desc_problems(desc, path='desc') -> list:
+def desc_problems(desc, # the desc as read from JSON
+                  path='desc', # its field path, for the messages
+                 ) -> list:
     "Problems with one object's `desc`: a non-empty one-line string without stray spaces."
     if not isinstance(desc, str): return [(path, f'expected a string, got {_tname(desc)}')]
     d = desc.strip()
@@ -60,8 +63,10 @@ def desc_problems(desc, path='desc') -> list:
 # %% ../nbs/02_records.ipynb #7b8d4af5
 def geometry_problems(kind:str, # 'bbox_2d', 'poly' or 'line'
                       value,    # the coordinate list as read from JSON
-                      width=None, height=None, # the frame; None skips the frame check
-                      path=None) -> list:
+                      width=None, # the frame's width; None skips the frame check
+                      height=None, # the frame's height
+                      path=None, # the field path for messages (default: `kind`)
+                     ) -> list:
     "Record-level checks of one geometry: `geometry.validate_geometry` (type, count, finite numbers, order), then degeneracy and frame."
     path = path or kind
     try: validate_geometry({kind: value})
@@ -78,7 +83,11 @@ def geometry_problems(kind:str, # 'bbox_2d', 'poly' or 'line'
     return []
 
 # %% ../nbs/02_records.ipynb #215640ec
-def object_problems(obj, i:int, width=None, height=None) -> list:
+def object_problems(obj, # one entry of `objects`, as read
+                    i:int, # its index
+                    width=None, # the frame's width; None skips the frame check
+                    height=None, # the frame's height
+                   ) -> list:
     "Problems of `objects[i]`: a mapping with a desc and exactly one geometry."
     p = f'objects[{i}]'
     if not isinstance(obj, dict):
@@ -105,7 +114,9 @@ def _int_problems(rec, key):
     if not isinstance(v, int) or isinstance(v, bool) or v <= 0: return [(key, f'expected a positive integer, got {v!r}')]
     return []
 
-def summary_problems(s) -> list:
+# %% ../nbs/02_records.ipynb #bb748d11
+def summary_problems(s # the `summary` as read
+                    ) -> list:
     "Problems of a `summary`: one line, `无关图片` or `desc×N` entries joined by `，` (or a JSON-object string)."
     if not isinstance(s, str): return [('summary', f'expected a string, got {_tname(s)}')]
     t = s.strip()
@@ -131,6 +142,7 @@ class ImageLoadError(OSError):
         self.path,self.problem,self.fix = str(path),problem,fix
         super().__init__(f'{path}: {problem}; {fix}')
 
+# %% ../nbs/02_records.ipynb #1721ff21
 _ORIENTATION = 0x0112  # the EXIF orientation tag; 5-8 swap width and height
 
 def _open_image(path) -> Image.Image:
@@ -149,6 +161,7 @@ def _open_image(path) -> Image.Image:
     except OSError as e: raise ImageLoadError(p, f'truncated or corrupt image header (OSError: {e})', 'replace it with a complete copy of the image') from None
     except Exception as e: raise ImageLoadError(p, f'not an image ({type(e).__name__})') from None
 
+# %% ../nbs/02_records.ipynb #3bd7f422
 def _header(path) -> tuple:
     "`(width, height, orientation)` from the header of an image file."
     with _open_image(path) as im:
@@ -158,11 +171,13 @@ def _header(path) -> tuple:
     if w == 0 or h == 0: raise ImageLoadError(path, f'has zero size ({w}×{h})')
     return w, h, o
 
-def image_size(path) -> tuple:
+def image_size(path # an image file
+              ) -> tuple:
     "`(width, height)` of an image file as displayed (EXIF orientation applied), from its header."
     w,h,o = _header(path)
     return (h, w) if o in (5, 6, 7, 8) else (w, h)
 
+# %% ../nbs/02_records.ipynb #454d13aa
 _SIXTEEN_BIT = ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I')
 
 def to_rgb(im:Image.Image, # a loaded image of any mode
@@ -174,12 +189,15 @@ def to_rgb(im:Image.Image, # a loaded image of any mode
         im = Image.alpha_composite(Image.new('RGBA', im.size, tuple(background) + (255,)), im.convert('RGBA'))
     return im if im.mode == 'RGB' else im.convert('RGB')
 
-def upright(im:Image.Image) -> Image.Image: # a loaded image
+# %% ../nbs/02_records.ipynb #f54e5e29
+def upright(im:Image.Image # a loaded image
+           ) -> Image.Image:
     "`im` turned as its EXIF orientation says; `im` itself (no copy) when it is already upright."
     try: o = int(im.getexif().get(_ORIENTATION, 1))
     except Exception: o = 1
     return ImageOps.exif_transpose(im) if o not in (0, 1) else im
 
+# %% ../nbs/02_records.ipynb #e551c72a
 def load_image(path, # an image file (JPEG, PNG, ...)
                background:tuple=(255, 255, 255), # colour under transparent pixels
               ) -> Image.Image:
@@ -209,6 +227,7 @@ def _messages_problems(msgs) -> list:
             return [(f'messages[{i}].content', f'expected a string or a list of parts, got {_tname(m["content"])}')]
     return []
 
+# %% ../nbs/02_records.ipynb #9d6078df
 def _image_problems(rec, root, check_images) -> list:
     imgs = rec.get('images')
     if 'images' not in rec: return [('images', 'missing; every record needs "images": ["path.jpg", ...] (relative to the JSONL file)')]
@@ -260,7 +279,12 @@ def record_problems(rec, # one parsed JSONL object
     return out
 
 # %% ../nbs/02_records.ipynb #d56854a3
-def check_record(rec, source='<record>', line:int=0, root=None, check_images:bool=True):
+def check_record(rec, # one parsed JSONL object
+                 source='<record>', # the file it came from, for the message
+                 line:int=0, # its 1-based line (0 when unknown)
+                 root=None, # folder image paths are relative to; None: as given
+                 check_images:bool=True, # check files exist and match width/height
+                ):
     "Raise a `RecordError` for the first problem of `rec`; return `rec` if it is valid."
     ps = record_problems(rec, root, check_images)
     if ps: raise RecordError(source, line, *ps[0])
@@ -285,28 +309,40 @@ class ValidationReport:
     @property
     def ok(self): return self.n_errors == 0
 
-    def add_error(self, e:RecordError):
-        self.n_errors += 1
-        if len(self.errors) < self.max_errors: self.errors.append(e)
+# %% ../nbs/02_records.ipynb #df418b91
+@patch
+def add_error(self:ValidationReport, e:RecordError # a problem found
+             ):
+    "Count a problem; keep it while fewer than `max_errors` are kept."
+    self.n_errors += 1
+    if len(self.errors) < self.max_errors: self.errors.append(e)
 
-    def add_record(self, rec:dict):
-        self.records += 1
-        if 'messages' in rec: self.chat_records += 1; return
-        for o in rec.get('objects') or []:
-            self.objects += 1
-            self.kinds[next(k for k in GEOMETRY_KEYS if k in o)] += 1
-            self.classes[o['desc'].strip().split('/')[0]] += 1
+# %% ../nbs/02_records.ipynb #65735678
+@patch
+def add_record(self:ValidationReport, rec:dict # a valid record
+              ):
+    "Count a valid record, its objects, their geometry kinds and classes."
+    self.records += 1
+    if 'messages' in rec: self.chat_records += 1; return
+    for o in rec.get('objects') or []:
+        self.objects += 1
+        self.kinds[next(k for k in GEOMETRY_KEYS if k in o)] += 1
+        self.classes[o['desc'].strip().split('/')[0]] += 1
 
-    def __str__(self):
-        head = (f'{self.path}: {self.records} valid records ({self.chat_records} chat), {self.bad_lines} bad lines, '
-                f'{self.n_errors} problems; {self.objects} objects')
-        kinds = ', '.join(f'{k} {v}' for k,v in sorted(self.kinds.items()))
-        lines = [head] + ([f'  geometry: {kinds}'] if kinds else [])
-        if self.classes: lines.append('  classes: ' + ', '.join(f'{k} {v}' for k,v in self.classes.most_common()))
-        lines += [f'  {e}' for e in self.errors]
-        if self.n_errors > len(self.errors): lines.append(f'  … and {self.n_errors-len(self.errors)} more problems')
-        return '\n'.join(lines)
-    __repr__ = __str__
+# %% ../nbs/02_records.ipynb #733efcc2
+@patch
+def __str__(self:ValidationReport):
+    "The report as text: counts, geometry kinds, classes, then the problems kept."
+    head = (f'{self.path}: {self.records} valid records ({self.chat_records} chat), {self.bad_lines} bad lines, '
+            f'{self.n_errors} problems; {self.objects} objects')
+    kinds = ', '.join(f'{k} {v}' for k,v in sorted(self.kinds.items()))
+    lines = [head] + ([f'  geometry: {kinds}'] if kinds else [])
+    if self.classes: lines.append('  classes: ' + ', '.join(f'{k} {v}' for k,v in self.classes.most_common()))
+    lines += [f'  {e}' for e in self.errors]
+    if self.n_errors > len(self.errors): lines.append(f'  … and {self.n_errors-len(self.errors)} more problems')
+    return '\n'.join(lines)
+
+ValidationReport.__repr__ = ValidationReport.__str__
 
 # %% ../nbs/02_records.ipynb #1f70edbf
 class RecordReader:
@@ -319,37 +355,47 @@ class RecordReader:
         self.path,self.strict,self.check_images,self.resolve_images = Path(path),strict,check_images,resolve_images
         self.report = ValidationReport(str(path), max_errors=max_errors)
 
-    def _parse(self, text, n):
-        try: return json.loads(text.strip()), []
-        except json.JSONDecodeError as e:
-            return None, [('json', f'{e.msg} (column {e.colno}); each line must be one complete JSON object')]
+# %% ../nbs/02_records.ipynb #3a1878ef
+@patch
+def _parse(self:RecordReader, text, n):
+    "`(record, problems)` of one line: a JSON syntax error is a problem like any other."
+    try: return json.loads(text.strip()), []
+    except json.JSONDecodeError as e:
+        return None, [('json', f'{e.msg} (column {e.colno}); each line must be one complete JSON object')]
 
-    def __iter__(self) -> Iterator[dict]:
-        root, src = self.path.parent, str(self.path)
-        absroot = os.path.abspath(root)
-        with open(self.path, encoding='utf-8') as f:
-            for n,text in enumerate(f, 1):
-                self.report.lines += 1
-                if not text.strip(): continue
-                rec, ps = self._parse(text, n)
-                if not ps: ps = record_problems(rec, root, self.check_images)
-                if ps:
-                    errs = [RecordError(src, n, *p) for p in ps]
-                    if self.strict: raise errs[0]
-                    self.report.bad_lines += 1
-                    for e in errs: self.report.add_error(e)
-                    continue
-                self.report.add_record(rec)
-                if self.resolve_images and 'images' in rec and 'messages' not in rec:
-                    rec['images'] = [os.path.normpath(os.path.join(absroot, p)) for p in rec['images']]
-                yield rec
+# %% ../nbs/02_records.ipynb #f13910b2
+@patch
+def __iter__(self:RecordReader) -> Iterator[dict]:
+    "The valid records, image paths resolved; bad lines raise (strict) or go to `report`."
+    root, src = self.path.parent, str(self.path)
+    absroot = os.path.abspath(root)
+    with open(self.path, encoding='utf-8') as f:
+        for n,text in enumerate(f, 1):
+            self.report.lines += 1
+            if not text.strip(): continue
+            rec, ps = self._parse(text, n)
+            if not ps: ps = record_problems(rec, root, self.check_images)
+            if ps:
+                errs = [RecordError(src, n, *p) for p in ps]
+                if self.strict: raise errs[0]
+                self.report.bad_lines += 1
+                for e in errs: self.report.add_error(e)
+                continue
+            self.report.add_record(rec)
+            if self.resolve_images and 'images' in rec and 'messages' not in rec:
+                rec['images'] = [os.path.normpath(os.path.join(absroot, p)) for p in rec['images']]
+            yield rec
 
 # %% ../nbs/02_records.ipynb #d6166934
-def read_records(path, strict:bool=True, **kwargs) -> Iterator[dict]:
+def read_records(path, # the JSONL file
+                 strict:bool=True, # raise the first problem; False: skip bad lines
+                 **kwargs) -> Iterator[dict]:
     "Stream the valid records of `path` (see `RecordReader` for the options)."
     yield from RecordReader(path, strict=strict, **kwargs)
 
-def validate_file(path, **kwargs) -> ValidationReport:
+# %% ../nbs/02_records.ipynb #c567bf5a
+def validate_file(path, # the JSONL file
+                  **kwargs) -> ValidationReport:
     "Read all of `path` in report mode and return what was found."
     r = RecordReader(path, strict=False, **kwargs)
     for _ in r: pass
@@ -361,10 +407,12 @@ def _relative_images(rec, folder):
     rel = [os.path.relpath(p, folder) if os.path.isabs(p) else p for p in rec['images']]
     return {**rec, 'images': [p.replace(os.sep, '/') for p in rel]}
 
-def record_line(rec:dict) -> str:
+def record_line(rec:dict # one record
+               ) -> str:
     "One record as its JSONL line (no newline): UTF-8 text, key order kept, NaN refused."
     return json.dumps(rec, ensure_ascii=False, allow_nan=False)
 
+# %% ../nbs/02_records.ipynb #593228eb
 def write_records(records:Iterable, # dicts to write
                   path,             # the JSONL file to (over)write atomically
                   relative:bool=True, # write absolute image paths relative to the file's folder
@@ -379,13 +427,15 @@ def write_records(records:Iterable, # dicts to write
     return n
 
 # %% ../nbs/02_records.ipynb #c55c568c
-def canonical_polygon(flat:list) -> list:
+def canonical_polygon(flat:list # a polygon as [x1, y1, x2, y2, …]
+                     ) -> list:
     "Polygon `[x1,y1,…]` in canonical order (`geometry.canonical_polygon`), a closing vertex that repeats the first dropped."
     flat = list(flat)
     if len(flat) > 4 and flat[:2] == flat[-2:]: flat = flat[:-2]
     return geometry.canonical_polygon(flat)
 
-def canonical_line(flat:list) -> list:
+def canonical_line(flat:list # a polyline as [x1, y1, x2, y2, …]
+                  ) -> list:
     "Polyline `[x1,y1,…]` directed so its lexicographically smaller `(x, y)` end comes first."
     pts = list(zip(flat[::2], flat[1::2]))
     if pts[-1] < pts[0]: pts = pts[::-1]
@@ -406,21 +456,26 @@ class ImportReport:
     splits: dict = field(default_factory=dict)            # split name -> records
 
     def to_dict(self):
+        "The report as plain JSON data (`qa_report.json`)."
         return dict(images_in=self.images_in, images_kept=self.images_kept, objects_kept=self.objects_kept,
                     per_class=dict(self.per_class.most_common()), kinds=dict(sorted(self.kinds.items())),
                     notes=dict(sorted(self.notes.items())), splits=self.splits,
                     rejected_images=self.rejected_images, rejected_objects=self.rejected_objects)
 
-    def __str__(self):
-        out = [f'{self.images_kept}/{self.images_in} images kept, {self.objects_kept} objects; '
-               f'splits: {", ".join(f"{k} {v}" for k,v in self.splits.items()) or "-"}',
-               '  geometry: ' + (', '.join(f'{k} {v}' for k,v in sorted(self.kinds.items())) or '-'),
-               '  classes: ' + (', '.join(f'{k} {v}' for k,v in self.per_class.most_common()) or '-')]
-        if self.notes: out.append('  notes: ' + ', '.join(f'{k} {v}' for k,v in sorted(self.notes.items())))
-        out += [f'  rejected image {i}: {r}' for i,r in self.rejected_images]
-        out += [f'  rejected object {i} {o}: {r}' for i,o,r in self.rejected_objects]
-        return '\n'.join(out)
-    __repr__ = __str__
+# %% ../nbs/02_records.ipynb #a1e9087f
+@patch
+def __str__(self:ImportReport):
+    "The report as text: counts, kinds, classes, notes, then every rejection."
+    out = [f'{self.images_kept}/{self.images_in} images kept, {self.objects_kept} objects; '
+           f'splits: {", ".join(f"{k} {v}" for k,v in self.splits.items()) or "-"}',
+           '  geometry: ' + (', '.join(f'{k} {v}' for k,v in sorted(self.kinds.items())) or '-'),
+           '  classes: ' + (', '.join(f'{k} {v}' for k,v in self.per_class.most_common()) or '-')]
+    if self.notes: out.append('  notes: ' + ', '.join(f'{k} {v}' for k,v in sorted(self.notes.items())))
+    out += [f'  rejected image {i}: {r}' for i,r in self.rejected_images]
+    out += [f'  rejected object {i} {o}: {r}' for i,o,r in self.rejected_objects]
+    return '\n'.join(out)
+
+ImportReport.__repr__ = ImportReport.__str__
 
 # %% ../nbs/02_records.ipynb #65efe999
 def _clamp_pts(flat, w, h, rep):
@@ -432,6 +487,13 @@ def _clamp_pts(flat, w, h, rep):
     if out != list(flat): rep.notes['clamped'] += 1
     return out
 
+def _frame(path, w, h) -> tuple:
+    "`(w, h)` as the annotation gives them, else the image file's size."
+    if not w or not h:
+        with Image.open(path) as pim: w,h = pim.size
+    return w, h
+
+# %% ../nbs/02_records.ipynb #9a07e135
 def _make_object(desc, kind, flat, w, h, rep):
     "One contract object from raw coordinates, or raise ValueError with the reason it is rejected."
     ps = desc_problems(desc)
@@ -450,6 +512,7 @@ def _make_object(desc, kind, flat, w, h, rep):
         flat = canonical_line(flat)
     return {'desc': desc.strip(), kind: flat}
 
+# %% ../nbs/02_records.ipynb #c33bfe23
 def _finish(rec_objs, image, name, w, h, rep, extra=None):
     "A record from kept objects (or a rejection of image `name` when none are left)."
     rep.images_in += 1
@@ -463,11 +526,26 @@ def _finish(rec_objs, image, name, w, h, rep, extra=None):
     if extra: rec['metadata'] = extra
     return rec
 
+# %% ../nbs/02_records.ipynb #4ad44c8d
+def _coco_object(a, desc, w, h, rep) -> dict:
+    "The object of COCO annotation `a`: its largest polygon part, else its box (crowd masks too); ValueError when unusable."
+    seg = a.get('segmentation')
+    if isinstance(seg, list) and seg and not a.get('iscrowd'):
+        parts = [p for p in seg if isinstance(p, list) and len(p) >= 6]
+        if not parts: raise ValueError('segmentation has no polygon with ≥ 3 points')
+        if len(parts) > 1: rep.notes['largest_part'] += 1
+        part = max(parts, key=lambda p: abs(polygon_area(p)))
+        return _make_object(desc, 'poly', part, w, h, rep)
+    if seg and (a.get('iscrowd') or isinstance(seg, dict)): rep.notes['crowd_as_box'] += 1
+    x,y,bw,bh = a['bbox']
+    return _make_object(desc, 'bbox_2d', [x, y, x+bw, y+bh], w, h, rep)
+
 # %% ../nbs/02_records.ipynb #b3105951
 def coco_to_records(coco, # a COCO dict or the path of its JSON file
                     image_root=None, # folder of `file_name`s (default: the JSON file's folder)
                     desc_map:dict=None, # category name -> desc (default: the name itself)
-                    report:ImportReport=None) -> tuple:
+                    report:ImportReport=None, # a report to add to (default: a new one)
+                   ) -> tuple:
     "COCO boxes and segmentation polygons as contract records: `(records, report)`."
     rep = report or ImportReport()
     if not isinstance(coco, dict):
@@ -482,28 +560,14 @@ def coco_to_records(coco, # a COCO dict or the path of its JSON file
         path = root/im['file_name']
         if not path.is_file():
             rep.images_in += 1; rep.rejected_images.append([im['file_name'], f'image file not found ({path})']); continue
-        w,h = im.get('width'), im.get('height')
-        if not w or not h:
-            with Image.open(path) as pim: w,h = pim.size
+        w,h = _frame(path, im.get('width'), im.get('height'))
         objs = []
         for a in anns.get(im['id'], []):
             name = cats.get(a.get('category_id'))
             what = f'annotation {a.get("id")}'
             if name is None:
                 rep.rejected_objects.append([im['file_name'], what, f'unknown category_id {a.get("category_id")}']); continue
-            desc = (desc_map or {}).get(name, name)
-            seg = a.get('segmentation')
-            try:
-                if isinstance(seg, list) and seg and not a.get('iscrowd'):
-                    parts = [p for p in seg if isinstance(p, list) and len(p) >= 6]
-                    if not parts: raise ValueError('segmentation has no polygon with ≥ 3 points')
-                    if len(parts) > 1: rep.notes['largest_part'] += 1
-                    part = max(parts, key=lambda p: abs(polygon_area(p)))
-                    objs.append(_make_object(desc, 'poly', part, w, h, rep))
-                else:
-                    if seg and (a.get('iscrowd') or isinstance(seg, dict)): rep.notes['crowd_as_box'] += 1
-                    x,y,bw,bh = a['bbox']
-                    objs.append(_make_object(desc, 'bbox_2d', [x, y, x+bw, y+bh], w, h, rep))
+            try: objs.append(_coco_object(a, (desc_map or {}).get(name, name), w, h, rep))
             except (ValueError, KeyError, TypeError) as e:
                 rep.rejected_objects.append([im['file_name'], what, str(e)])
         rec = _finish(objs, path, im['file_name'], w, h, rep, {'source': 'coco', 'image_id': im['id']})
@@ -513,9 +577,21 @@ def coco_to_records(coco, # a COCO dict or the path of its JSON file
 # %% ../nbs/02_records.ipynb #80b6b4f8
 _LABELME_KINDS = {'rectangle': 'bbox_2d', 'polygon': 'poly', 'linestrip': 'line', 'line': 'line'}
 
+def _labelme_object(s, kind, desc_map, w, h, rep) -> dict:
+    "The object of LabelMe shape `s` (a rectangle becomes its box); ValueError when unusable."
+    pts = [c for p in s['points'] for c in p]
+    if kind == 'bbox_2d':
+        if len(pts) != 4: raise ValueError(f'a rectangle needs 2 points, got {len(pts)//2}')
+        xs,ys = pts[::2], pts[1::2]
+        pts = [min(xs), min(ys), max(xs), max(ys)]
+    desc = (desc_map or {}).get(s.get('label'), s.get('label'))
+    return _make_object(desc if isinstance(desc, str) else '', kind, pts, w, h, rep)
+
+# %% ../nbs/02_records.ipynb #76de4abb
 def labelme_to_records(files, # LabelMe JSON files (or one folder holding them)
                        desc_map:dict=None, # label -> desc (default: the label itself)
-                       report:ImportReport=None) -> tuple:
+                       report:ImportReport=None, # a report to add to (default: a new one)
+                      ) -> tuple:
     "LabelMe rectangles, polygons and line strips as contract records: `(records, report)`."
     rep = report or ImportReport()
     if isinstance(files, (str, Path)) and Path(files).is_dir(): files = sorted(Path(files).glob('*.json'))
@@ -527,23 +603,14 @@ def labelme_to_records(files, # LabelMe JSON files (or one folder holding them)
         path = jf.parent/(d.get('imagePath') or '')
         if not d.get('imagePath') or not path.is_file():
             rep.images_in += 1; rep.rejected_images.append([jf.name, f'image file not found ({path})']); continue
-        w,h = d.get('imageWidth'), d.get('imageHeight')
-        if not w or not h:
-            with Image.open(path) as pim: w,h = pim.size
+        w,h = _frame(path, d.get('imageWidth'), d.get('imageHeight'))
         objs = []
         for k,s in enumerate(d.get('shapes', [])):
             st = s.get('shape_type') or 'polygon'
             kind = _LABELME_KINDS.get(st)
             if kind is None:
                 rep.rejected_objects.append([jf.name, f'shapes[{k}]', f'shape_type {st!r} is not supported (rectangle, polygon, linestrip, line)']); continue
-            try:
-                pts = [c for p in s['points'] for c in p]
-                if kind == 'bbox_2d':
-                    if len(pts) != 4: raise ValueError(f'a rectangle needs 2 points, got {len(pts)//2}')
-                    xs,ys = pts[::2], pts[1::2]
-                    pts = [min(xs), min(ys), max(xs), max(ys)]
-                desc = (desc_map or {}).get(s.get('label'), s.get('label'))
-                objs.append(_make_object(desc if isinstance(desc, str) else '', kind, pts, w, h, rep))
+            try: objs.append(_labelme_object(s, kind, desc_map, w, h, rep))
             except (ValueError, KeyError, TypeError) as e:
                 rep.rejected_objects.append([jf.name, f'shapes[{k}]', str(e)])
         rec = _finish(objs, path, jf.name, w, h, rep, {'source': 'labelme', 'file': jf.name})
@@ -551,7 +618,11 @@ def labelme_to_records(files, # LabelMe JSON files (or one folder holding them)
     return recs, rep
 
 # %% ../nbs/02_records.ipynb #17b30d05
-def split_records(records:list, seed:int=0, val_frac:float=0.1, tiny:int=16) -> dict:
+def split_records(records:list, # contract records
+                  seed:int=0, # the shuffle's seed
+                  val_frac:float=0.1, # share of records for val
+                  tiny:int=16, # records of train copied to tiny
+                 ) -> dict:
     "Deterministic `{'train', 'val', 'tiny'}` split of `records` by `seed`."
     if not 0 <= val_frac < 1: raise ValueError(f'val_frac must be in [0, 1), got {val_frac}')
     order = sorted(range(len(records)), key=lambda i: json.dumps(records[i].get('images'), ensure_ascii=False))
@@ -560,12 +631,16 @@ def split_records(records:list, seed:int=0, val_frac:float=0.1, tiny:int=16) -> 
     val, train = [records[i] for i in order[:n_val]], [records[i] for i in order[n_val:]]
     return {'train': train, 'val': val, 'tiny': train[:tiny]}
 
+# %% ../nbs/02_records.ipynb #b0f412f0
 def import_annotations(src, # a COCO JSON file, a LabelMe JSON file or a folder of LabelMe JSON files
                        out_dir, # where train/val/tiny.jsonl and qa_report.json go
                        fmt:str='auto', # 'coco', 'labelme' or 'auto' (decided from the file)
-                       seed:int=0, val_frac:float=0.1, tiny:int=16,
+                       seed:int=0, # the split's seed
+                       val_frac:float=0.1, # share of records for val
+                       tiny:int=16, # records of train copied to tiny
                        desc_map:dict=None, # class name -> desc
-                       image_root=None) -> ImportReport: # COCO only: folder of the images
+                       image_root=None, # COCO only: folder of the images
+                      ) -> ImportReport:
     "Convert an annotation export into validated contract JSONL splits plus a QA report."
     src, out = Path(src), Path(out_dir)
     if fmt == 'auto':

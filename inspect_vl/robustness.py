@@ -22,7 +22,8 @@ IMAGE_KINDS = ('rgb', 'cmyk', 'gray16', 'rgba', 'la', 'palette_alpha', 'exif_rot
                'directory', 'broken_symlink')
 
 def photo_array(size:tuple=(96, 64), # (width, height)
-                seed:int=0) -> np.ndarray:
+                seed:int=0, # the noise's seed
+               ) -> np.ndarray:
     "A deterministic photo-like uint8 RGB array: smooth gradients plus seeded noise (JPEG-compressible, not flat)."
     w, h = size
     yy, xx = np.mgrid[0:h, 0:w]
@@ -30,10 +31,12 @@ def photo_array(size:tuple=(96, 64), # (width, height)
     noise = np.random.default_rng(seed).normal(0, 18, (h, w, 3))
     return np.clip(base + noise, 0, 255).astype(np.uint8)
 
+# %% ../nbs/16_robustness.ipynb #7e482d72
 def make_image(path, # where to write it (parent folders are created)
                kind:str='rgb', # one of IMAGE_KINDS
                size:tuple=(96, 64), # (width, height) as stored in the file
-               seed:int=0) -> Path:
+               seed:int=0, # the pixels' seed
+              ) -> Path:
     "Write an image file of `kind` (a readable variant or a defect) at `path`."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     if kind not in IMAGE_KINDS: raise ValueError(f'unknown image kind {kind!r}; use one of {IMAGE_KINDS}')
@@ -69,12 +72,20 @@ class Case:
     ok: bool        # observed == expected (and the handling meets the bar)
     note: str = ''  # owner of a gap, or a remark
 
+# %% ../nbs/16_robustness.ipynb #d4e6dfab
 def _shown(text:str, tmp_dirs=()) -> str:
     "`text` with temporary folders replaced by `<tmp>`."
     for d in sorted(map(str, tmp_dirs), key=len, reverse=True): text = text.replace(d, '<tmp>')
     return text
 
-def raises_case(case:str, stage:str, fn:Callable, exc:type, expected:str, tmp_dirs=(), note:str='') -> Case:
+def raises_case(case:str, # what the input is
+                stage:str, # the stage that meets it
+                fn:Callable, # () -> anything; expected to raise
+                exc:type, # the exception class expected
+                expected:str, # its exact message (`<tmp>` for `tmp_dirs`)
+                tmp_dirs=(), # temporary folders shown as `<tmp>`
+                note:str='', # owner of a gap, or a remark
+               ) -> Case:
     "Run `fn`; ok when it raises `exc` whose message (with `<tmp>` for `tmp_dirs`) equals `expected`."
     try: fn(); observed = 'no exception'
     except BaseException as e:
@@ -82,16 +93,27 @@ def raises_case(case:str, stage:str, fn:Callable, exc:type, expected:str, tmp_di
         if isinstance(e, exc): observed = _shown(str(e), tmp_dirs)
     return Case(case, stage, 'raises', expected, observed, observed == expected, note)
 
-def value_case(case:str, stage:str, handling:str, expected, observed, note:str='', tmp_dirs=()) -> Case:
+# %% ../nbs/16_robustness.ipynb #be5e153d
+def value_case(case:str, # what the input is
+               stage:str, # the stage that meets it
+               handling:str, # 'failure row', 'read', 'skipped', 'gap'
+               expected, # the value wanted
+               observed, # the value seen
+               note:str='', # owner of a gap, or a remark
+               tmp_dirs=(), # temporary folders shown as `<tmp>`
+              ) -> Case:
     "A case judged by equality of two values (rows, outcomes), shown as JSON."
     show = lambda v: _shown(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True), tmp_dirs)
     return Case(case, stage, handling, show(expected), show(observed), expected == observed, note)
 
+# %% ../nbs/16_robustness.ipynb #71755597
 def _cell(s:str, width:int=160) -> str:
     s = str(s).replace('|', '\\|').replace('\n', '⏎')
     return s if len(s) <= width else s[:width - 1] + '…'
 
-def cases_markdown(cases:list, width:int=160) -> str:
+def cases_markdown(cases:list, # `Case`s
+                   width:int=160, # longest text shown per cell
+                  ) -> str:
     "The cases as a markdown table (long texts cut to `width` characters)."
     rows = ['| # | case | stage | handling | expected | observed | ok |', '|---|---|---|---|---|---|---|']
     for i, c in enumerate(cases, 1):
@@ -111,6 +133,7 @@ class KillResult:
     marker_seen: bool      # the marker condition became true
     output: str = ''       # stdout + stderr (argument-list jobs)
 
+# %% ../nbs/16_robustness.ipynb #f69518a0
 def _start(job, env, cwd, log_path):
     if callable(job):
         p = mp.get_context('fork').Process(target=job, daemon=True); p.start(); return p
@@ -120,13 +143,16 @@ def _start(job, env, cwd, log_path):
 def _alive(p) -> bool: return p.is_alive() if isinstance(p, mp.process.BaseProcess) else p.poll() is None
 def _code(p): return p.exitcode if isinstance(p, mp.process.BaseProcess) else p.returncode
 
+# %% ../nbs/16_robustness.ipynb #23bdabf0
 def run_killed(job, # argument list (subprocess) or a callable (forked child)
                kill_after_s:float|None=None, # SIGKILL this many seconds after the start
                kill_at_marker:Callable|None=None, # SIGKILL once this returns True (polled)
                delay_after_marker:float=0.0, # wait this long after the marker, then kill
                timeout:float=120.0, # give up (and kill) after this many seconds
                poll:float=0.002, # polling interval
-               env:dict=None, cwd=None) -> KillResult:
+               env:dict=None, # the child's environment (argument-list jobs)
+               cwd=None, # the child's working folder (argument-list jobs)
+              ) -> KillResult:
     "Run `job` in a child process and SIGKILL it at a time or a marker; returns how it ended."
     if kill_after_s is None and kill_at_marker is None: raise ValueError('give kill_after_s or kill_at_marker (or both)')
     log_path = Path(tempfile.mkstemp(prefix='run_killed.', suffix='.log')[1])
@@ -149,7 +175,12 @@ def run_killed(job, # argument list (subprocess) or a callable (forked child)
     log_path.unlink(missing_ok=True)
     return KillResult(_code(p), killed and _code(p) == -signal.SIGKILL, time.perf_counter() - t0, seen, out)
 
-def kill_points(seed:int, n:int, lo:float, hi:float) -> list:
+# %% ../nbs/16_robustness.ipynb #69349cf1
+def kill_points(seed:int, # the draw's seed
+                n:int, # how many points
+                lo:float, # the lowest point
+                hi:float, # the bound above every point
+               ) -> list:
     "`n` seeded random kill points in `[lo, hi)` (sorted), e.g. seconds or row counts."
     rng = random.Random(seed)
     return sorted(rng.uniform(lo, hi) for _ in range(n))
@@ -162,9 +193,14 @@ def _proc_kb(pid:int) -> tuple:
     val = {l.split(':')[0]: int(l.split()[1]) for l in text.splitlines() if l.startswith(('VmRSS', 'VmHWM'))}
     return val.get('VmRSS', 0), val.get('VmHWM', 0)
 
+# %% ../nbs/16_robustness.ipynb #d6a8d06c
 def watch_process(cmd:list, # argument list
                   progress:Callable, # () -> int, e.g. rows written so far
-                  interval:float=0.05, timeout:float=1800, env:dict=None, cwd=None) -> dict:
+                  interval:float=0.05, # seconds between samples
+                  timeout:float=1800, # kill the command after this many seconds
+                  env:dict=None, # the command's environment
+                  cwd=None, # the command's working folder
+                 ) -> dict:
     "Run `cmd`, sampling (seconds, progress, rss_kb, hwm_kb) until it exits; returns the samples and the exit."
     log_path = Path(tempfile.mkstemp(prefix='watch.', suffix='.log')[1])
     t0 = time.perf_counter()
@@ -181,12 +217,16 @@ def watch_process(cmd:list, # argument list
     out = log_path.read_text(errors='replace'); log_path.unlink(missing_ok=True)
     return dict(samples=samples, returncode=p.returncode, output=out)
 
-def at_progress(samples:list, mark:int) -> tuple:
+# %% ../nbs/16_robustness.ipynb #45259095
+def at_progress(samples:list, # `watch_process` samples
+                mark:int, # the progress to reach
+               ) -> tuple:
     "The first sample `(seconds, progress, rss_kb, hwm_kb)` whose progress reached `mark`."
     return next(s for s in samples if s[1] >= mark)
 
 # %% ../nbs/16_robustness.ipynb #56cfad69
-def kills_markdown(kills:list) -> str:
+def kills_markdown(kills:list # kill/resume rows (dicts) as the kill sections append them
+                  ) -> str:
     "The kill/resume rows as a markdown table."
     rows = ['| # | stage | kill | point | state left by the kill | rerun = uninterrupted | no leftovers | other checks | ok |',
             '|---|---|---|---|---|---|---|---|---|']

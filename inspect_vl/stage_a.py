@@ -13,11 +13,9 @@ from pathlib import Path
 __all__ = ['LABEL_FOLDERS', 'IMAGE_EXTS', 'GROUP_ID_RE', 'RECORD_KEYS', 'SHARDING_MODES', 'natural_key', 'group_id_for', 'Group',
            'image_entries', 'discover_groups', 'sample_groups', 'stage_a_conversation', 'sanitize_summary',
            'summary_problems', 'stage_a_record', 'StageAConfig', 'process_state', 'EmptyGroupError',
-           'empty_group_error', 'ImageReadError', 'StageAResult', 'run_stage_a', 'ScriptedSummaryGenerator',
-           'stage_a_cli']
+           'empty_group_error', 'ImageReadError', 'StageAResult', 'run_stage_a', 'stage_a_cli']
 
 # %% ../nbs/12_stage_a.ipynb #89e0e095
-import numpy as np
 from fastcore.script import call_parse
 from tqdm.auto import tqdm
 from .generate import DecodeSettings, GenerationResult, load_rgb
@@ -31,14 +29,17 @@ _log = logging.getLogger('inspect_vl.stage_a')
 LABEL_FOLDERS = {'审核不通过': 'fail', '审核通过': 'pass'}   # in discovery order
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
 
-def natural_key(name:str) -> tuple:
+def natural_key(name:str, # a file or folder name
+               ) -> tuple:
     "Sort key: digit runs as integers, everything else lower-cased."
     return tuple((0, int(t), '') if t.isdigit() else (1, 0, t.lower()) for t in re.findall(r'\d+|\D+', name))
 
 # %% ../nbs/12_stage_a.ipynb #f1bc3551
 GROUP_ID_RE = re.compile(r'^(QC-[A-Za-z]+-[0-9]{8}-[0-9]+)')
 
-def group_id_for(folder:Path, first_image:Path) -> str:
+def group_id_for(folder:Path, # the group folder
+                 first_image:Path, # the group's first image (None when it has none)
+                ) -> str:
     "The ticket id of a group: the `QC-…` prefix of its first image's stem, else the folder name."
     m = GROUP_ID_RE.match(Path(first_image).stem)
     return m.group(1) if m else Path(folder).name
@@ -55,10 +56,12 @@ class Group:
     def key(self) -> str: return f'{self.group_id}::{self.label}'
 
 # %% ../nbs/12_stage_a.ipynb #dd557f06
-def image_entries(folder) -> tuple:
+def image_entries(folder, # a group folder
+                 ) -> tuple:
     "Entries of a group folder named like images, in natural order: files, and also directories or broken links (they fail loudly later)."
     return tuple(sorted((p for p in Path(folder).iterdir() if p.suffix.lower() in IMAGE_EXTS), key=lambda p: natural_key(p.name)))
 
+# %% ../nbs/12_stage_a.ipynb #b5de45b7
 def discover_groups(input_dir, # root holding one folder per mission
                     mission:str, # the mission folder to read
                     include_empty:bool=False, # also list group folders without images (Stage-A gives each a failures row)
@@ -80,7 +83,11 @@ def discover_groups(input_dir, # root holding one folder per mission
     return groups
 
 # %% ../nbs/12_stage_a.ipynb #0fa60c1e
-def sample_groups(groups:list, pass_cap:int=None, fail_cap:int=None, seed:int=42) -> tuple:
+def sample_groups(groups:list, # the discovered groups, in discovery order
+                  pass_cap:int=None, # pass groups kept (None: all)
+                  fail_cap:int=None, # fail groups kept (None: all)
+                  seed:int=42, # seed of the choice
+                 ) -> tuple:
     "Keep at most `pass_cap` pass and `fail_cap` fail groups (seeded), in discovery order; also return counts."
     def pick(label, cap, s):
         idx = [i for i, g in enumerate(groups) if g.label == label]
@@ -102,7 +109,8 @@ def stage_a_conversation(image, # PIL image or path
     return stage_a_messages(image, cfg.mission, cfg.dataset, cfg.prompt_profile, cfg.mission_focus, cfg.compact_prompts)
 
 # %% ../nbs/12_stage_a.ipynb #684490d1
-def sanitize_summary(text:str) -> str:
+def sanitize_summary(text:str, # the model's raw reply for one image
+                    ) -> str:
     "Strip, and unwrap a JSON-object reply into its summary text."
     t = (text or '').strip()
     if t.startswith('{'):
@@ -115,9 +123,11 @@ def sanitize_summary(text:str) -> str:
             if vals: return '，'.join(vals)
     return t
 
+# %% ../nbs/12_stage_a.ipynb #567ec39f
 _ENTRY = re.compile(r'^(?P<desc>[^，\n]+?)×(?P<n>[1-9][0-9]*)$')
 
-def summary_problems(summary:str) -> list:
+def summary_problems(summary:str, # one sanitised summary line
+                    ) -> list:
     "What breaks the one-line summary grammar (empty list when it is well formed)."
     if summary == '无关图片': return []
     if not summary: return ['empty summary']
@@ -130,7 +140,10 @@ def summary_problems(summary:str) -> list:
 # %% ../nbs/12_stage_a.ipynb #a23d0972
 RECORD_KEYS = ('group_id', 'mission', 'label', 'images', 'per_image')
 
-def stage_a_record(group:Group, mission:str, summaries:list) -> dict:
+def stage_a_record(group:Group, # the group (id, label, folder, images)
+                   mission:str, # the mission of the run
+                   summaries:list, # one summary per image, in the group's order
+                  ) -> dict:
     "The output row of a group; raises `ValueError` if a summary is missing or empty."
     if len(summaries) != len(group.images):
         raise ValueError(f'{group.key}: {len(summaries)} summaries for {len(group.images)} images')
@@ -188,7 +201,8 @@ class StageAConfig:
     def decode(self) -> DecodeSettings:
         return DecodeSettings(temperature=self.temperature, top_p=self.top_p, repetition_penalty=self.repetition_penalty,
                               max_new_tokens=self.max_new_tokens, seed=self.sample_seed)
-    def path(self, suffix:str) -> Path: return Path(self.output_dir)/f'{self.mission}_stage_a{suffix}'
+    def path(self, suffix:str, # what follows the mission in the file name, e.g. '.jsonl'
+            ) -> Path: return Path(self.output_dir)/f'{self.mission}_stage_a{suffix}'
 
 # %% ../nbs/12_stage_a.ipynb #1c229073
 class _Single:
@@ -234,16 +248,20 @@ def _summaries(cfg, generator, items):
 class EmptyGroupError(ValueError):
     "A group folder without images: a ticket with no evidence."
 
-def empty_group_error(group) -> EmptyGroupError:
+def empty_group_error(group, # a group whose folder holds no image
+                     ) -> EmptyGroupError:
     "The error (and failures-row text) of a group without images, naming what its folder holds."
     names = sorted(p.name for p in Path(group.folder).iterdir()) if Path(group.folder).is_dir() else []
     held = f'it holds only {", ".join(names[:3])}{" …" if len(names) > 3 else ""}' if names else 'it is empty'
     return EmptyGroupError(f'{group.folder}: no image files ({", ".join(IMAGE_EXTS)}) in the group folder ({held}); '
                            f"add the ticket's photos or remove the folder")
 
+# %% ../nbs/12_stage_a.ipynb #c1468ea6
 class ImageReadError(OSError):
     "An image of a group cannot be read: the file, the problem and the fix (from `records.ImageLoadError`)."
-    def __init__(self, path, err):
+    def __init__(self, path, # the image that could not be read
+                 err, # the error reading it raised
+                ):
         super().__init__(str(err) if isinstance(err, ImageLoadError) else f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
 
 def _load_group(group):
@@ -358,6 +376,7 @@ class StageAResult:
     world: int = 1         # number of processes
     by_rank: list = field(default_factory=list)   # per process: dict(rank, written, errors, bad_format)
 
+# %% ../nbs/12_stage_a.ipynb #0a3600e8
 def _prepare_outputs(cfg):
     "Before anyone appends: cut a torn last row off every file an earlier (killed) run left, and drop its temporary files."
     out, stem = Path(cfg.output_dir), glob.escape(f'{cfg.mission}_stage_a')
@@ -388,7 +407,8 @@ def _merge(cfg, groups, extra_rows=(), extra_fails=()):
     for f in parts + fparts: f.unlink()
 
 def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand-in)
-                cfg:StageAConfig) -> StageAResult:
+                cfg:StageAConfig, # the run: input and output folders, mission, prompts, decoding, caps, sharding
+               ) -> StageAResult:
     "Summarise every selected group of `cfg.mission` into `<output_dir>/<mission>_stage_a.jsonl`, resumably."
     state = process_state()
     groups = discover_groups(cfg.input_dir, cfg.mission, include_empty=True)
@@ -420,22 +440,26 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
     state.wait_for_everyone()
     return res
 
-# %% ../nbs/12_stage_a.ipynb #c2081817
-class ScriptedSummaryGenerator:
-    "Test stand-in for `GenerationEngine`: a summary from each image's size and brightness (deterministic)."
-    def __init__(self, empty_for=()): self.empty_for, self.calls = set(empty_for), 0
-    def generate(self, conversations, settings=DecodeSettings()):
-        self.calls += 1
-        out = []
-        for conv in conversations:
-            im = next(it['image'] for it in conv[-1]['content'] if it.get('type') == 'image')
-            w, h = im.size
-            mean = int(np.asarray(im.convert('L').resize((8, 8))).mean())
-            t = '' if (w, h) in self.empty_for else ('无关图片' if mean < 20 else f'标签/可以识别×{1 + mean % 5}，BBU设备/{w}x{h}×1')
-            out.append(GenerationResult(text=t, raw=t))
-        return out
-
 # %% ../nbs/12_stage_a.ipynb #af8194d2
+def _load_engine(checkpoint, device, min_pixels, max_pixels, batch_size):
+    "The GenerationEngine of a checkpoint on `device` (default: cuda:LOCAL_RANK if CUDA is available, else cpu)."
+    import torch
+    from inspect_vl.model import load_model, load_processor
+    from inspect_vl.generate import GenerationEngine
+    if device is None: device = f"cuda:{os.environ.get('LOCAL_RANK', 0)}" if torch.cuda.is_available() else 'cpu'
+    cuda = device.startswith('cuda')
+    model = load_model(checkpoint, dtype='bfloat16' if cuda else 'float32', device_map=device if cuda else None)
+    proc = load_processor(checkpoint, min_pixels=min_pixels, max_pixels=max_pixels)
+    proc.tokenizer.padding_side = proc.tokenizer.truncation_side = 'left'   # the engine also asks for left padding per call
+    return GenerationEngine(model, proc, batch_size=batch_size)
+
+def _summary_line(res:StageAResult, sharding_mode:str) -> str:
+    "The command's one line: what was written (per process when several), skipped and failed."
+    unit = 'groups' if sharding_mode == 'per_group' else 'images'
+    per = ', '.join(f"rank {d['rank']}: {d['written']}" for d in res.by_rank)
+    ranks = f' over {res.world} processes ({per})' if res.world > 1 else ''
+    return f'stage-a: {res.written} {unit} written{ranks}, {res.skipped} groups already done, {res.errors} failed -> {res.output}'
+
 @call_parse
 def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
                 input_dir:str, # root with <mission>/审核通过|审核不通过/<group>/ folders
@@ -462,9 +486,6 @@ def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
                 debug:bool=False, # debug logging
                ):
     "Stage-A: summarise every image of a mission's ticket folders into <output_dir>/<mission>_stage_a.jsonl."
-    import torch
-    from inspect_vl.model import load_model, load_processor
-    from inspect_vl.generate import GenerationEngine
     setup_logging(debug=debug or None)   # info from rank 0 only, warnings from every rank
     try:
         cfg = StageAConfig(input_dir, output_dir, mission, dataset=dataset, prompt_profile=prompt_profile,
@@ -472,18 +493,9 @@ def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
                            temperature=temperature, top_p=top_p, repetition_penalty=repetition_penalty,
                            pass_group_number=pass_group_number, fail_group_number=fail_group_number, sample_seed=sample_seed,
                            sharding_mode=sharding_mode, keep_intermediate_outputs=keep_intermediate_outputs, verify_inputs=verify_inputs)
-        if device is None: device = f"cuda:{os.environ.get('LOCAL_RANK', 0)}" if torch.cuda.is_available() else 'cpu'
-        cuda = device.startswith('cuda')
-        model = load_model(checkpoint, dtype='bfloat16' if cuda else 'float32', device_map=device if cuda else None)
-        proc = load_processor(checkpoint, min_pixels=min_pixels, max_pixels=max_pixels)
-        proc.tokenizer.padding_side = proc.tokenizer.truncation_side = 'left'   # the engine also asks for left padding per call
-        res = run_stage_a(GenerationEngine(model, proc, batch_size=batch_size), cfg)
+        res = run_stage_a(_load_engine(checkpoint, device, min_pixels, max_pixels, batch_size), cfg)
     except Exception as e:
         _log.error(f'stage-a failed: {type(e).__name__}: {e}')
         if debug: raise
         raise SystemExit(1)
-    if res.rank != 0: return
-    unit = 'groups' if sharding_mode == 'per_group' else 'images'
-    per = ', '.join(f"rank {d['rank']}: {d['written']}" for d in res.by_rank)
-    ranks = f' over {res.world} processes ({per})' if res.world > 1 else ''
-    print(f'stage-a: {res.written} {unit} written{ranks}, {res.skipped} groups already done, {res.errors} failed -> {res.output}')
+    if res.rank == 0: print(_summary_line(res, sharding_mode))

@@ -8,19 +8,21 @@ import hashlib, io, json, math, shutil
 from collections import Counter
 from dataclasses import dataclass, field, replace, asdict
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from fastcore.script import call_parse
 
+from .seeds import scene_rng
 from .records import canonical_polygon, canonical_line, write_records, check_record
 
 # %% auto #0
 __all__ = ['IRRELEVANT', 'HUAWEI', 'ERICSSON', 'UNCLEAR', 'SCREW_OK', 'SCREW_BAD', 'LABEL_OK', 'LABEL_BAD', 'FIBRE_PROTECTED',
            'FIBRE_BARE', 'EASY', 'COLORS', 'WINDSHIELD', 'INSTALL', 'MISSION_RULES', 'FAIL_REASONS', 'LABEL_DIRS',
            'bbu_desc', 'plate_desc', 'reference_point', 'sort_objects', 'summary_counts', 'summary_line',
-           'parse_summary', 'SynthConfig', 'Scene', 'scene_rng', 'plan_cabinet', 'plan_irrelevant', 'plan_scene',
-           'render_scene', 'light_map', 'save_image', 'scene_record', 'make_dataset', 'object_color', 'geometry_pixels',
+           'parse_summary', 'SynthConfig', 'Scene', 'plan_cabinet', 'plan_irrelevant', 'plan_scene', 'render_scene',
+           'light_map', 'save_image', 'scene_record', 'make_dataset', 'object_color', 'geometry_pixels',
            'windshield_rule', 'install_rule', 'ticket_label', 'plan_ticket', 'group_id', 'make_tickets', 'short_tag',
            'draw_annotations', 'show_gallery', 'file_hashes', 'make_world', 'synth_cli', 'vocabulary', 'text_corpus']
 
@@ -32,6 +34,7 @@ SCREW_BAD = '螺丝、光纤插头/BBU安装螺丝,不符合要求/生锈'
 LABEL_OK, LABEL_BAD = '标签/可以识别', '标签/无法识别'
 FIBRE_PROTECTED, FIBRE_BARE = '光纤/有保护措施,弯曲半径合理', '光纤/无保护措施,弯曲半径合理'
 
+# %% ../nbs/03_synth.ipynb #14112a05
 def bbu_desc(brand:str, # HUAWEI, ERICSSON or UNCLEAR
              complete:bool=True, # fully in view (显示完整) or cut by the frame (只显示部分)
              need:bool=False,    # the cabinet needs a shield plate for this BBU
@@ -42,35 +45,44 @@ def bbu_desc(brand:str, # HUAWEI, ERICSSON or UNCLEAR
     d = f'BBU设备/{brand},{"显示完整" if complete else "只显示部分"},{"机柜空间充足需要安装" if need else "无需安装"}'
     return d + (f'/这个BBU设备{"按要求配备了挡风板" if plate else "未按要求配备挡风板"}' if need else '')
 
-def plate_desc(up:bool) -> str:
+# %% ../nbs/03_synth.ipynb #499c5553
+def plate_desc(up:bool # the arrow points up (installed the right way)
+              ) -> str:
     "Desc of one shield plate: the arrow up means installed the right way."
     return f'挡风板/华为,显示完整,安装方向{"正确" if up else "错误"}'
 
 # %% ../nbs/03_synth.ipynb #f25aa674
-def reference_point(obj:dict) -> tuple:
+def reference_point(obj:dict # a contract object (`bbox_2d`, `poly` or `line`)
+                   ) -> tuple:
     "The `(x, y)` an object is sorted by: bbox top-left, poly first vertex, line left-most point (ties: smaller y)."
     if 'bbox_2d' in obj: return tuple(obj['bbox_2d'][:2])
     if 'poly' in obj: return tuple(obj['poly'][:2])
     pts = list(zip(obj['line'][::2], obj['line'][1::2]))
     return min(pts)
 
-def sort_objects(objects:list) -> list:
+def sort_objects(objects:list # contract objects
+                ) -> list:
     "Objects in reading order: by reference point y, then x (stable)."
     return sorted(objects, key=lambda o: reference_point(o)[::-1])
 
-def summary_counts(objects:list) -> dict:
+# %% ../nbs/03_synth.ipynb #02494f3b
+def summary_counts(objects:list # contract objects, in reading order
+                  ) -> dict:
     "`{desc: count}` in summary order (desc length, then first appearance)."
     c = Counter()
     for o in objects: c[o['desc']] += 1
     return dict(sorted(c.items(), key=lambda kv: len(kv[0])))
 
-def summary_line(objects:list) -> str:
+def summary_line(objects:list # contract objects, in reading order
+                ) -> str:
     "The Stage-A one-line summary `desc×N，…` of `objects` (in reading order), or `无关图片`."
     if not objects: return IRRELEVANT
     s = '，'.join(f'{d}×{n}' for d,n in summary_counts(objects).items())
     return s.translate(str.maketrans('', '', '<>[]'))
 
-def parse_summary(s:str) -> dict:
+# %% ../nbs/03_synth.ipynb #3ff88e24
+def parse_summary(s:str # a one-line summary, as `summary_line` writes it
+                 ) -> dict:
     "`{desc: count}` from a one-line summary (`{}` for `无关图片`)."
     if s.strip() == IRRELEVANT: return {}
     out = {}
@@ -113,6 +125,7 @@ COLORS = dict(frame=(45, 47, 52), interior=(112, 114, 120), huawei=(32, 32, 38),
               fibre_protected=(22, 22, 22), fibre_bare=(40, 205, 225), paper=(245, 244, 238), ink=(60, 60, 70),
               blueprint=(40, 80, 200))
 
+# %% ../nbs/03_synth.ipynb #5dc98fcd
 @dataclass
 class Scene:
     "A planned scene: primitives to draw, annotated objects and photo effects, all in pixels."
@@ -129,11 +142,6 @@ class Scene:
     def summary(self): return summary_line(self.objects)
 
 # %% ../nbs/03_synth.ipynb #166b98f1
-def scene_rng(seed:int, *stream) -> np.random.Generator:
-    "A numpy Generator for `(seed, *stream)`; streams are ints or strings."
-    ints = [s if isinstance(s, int) else int.from_bytes(hashlib.sha256(str(s).encode()).digest()[:4], 'little') for s in stream]
-    return np.random.default_rng([seed, *ints])
-
 def _rotation(deg, w, h):
     t = math.radians(deg); c, s = math.cos(t), math.sin(t); cx, cy = (w-1)/2, (h-1)/2
     return np.array([[c, -s, cx - c*cx + s*cy], [s, c, cy - s*cx - c*cy], [0, 0, 1.]])
@@ -147,7 +155,7 @@ def _rect(x1, y1, x2, y2): return [(x1, y1), (x2, y1), (x2, y2), (x1, y2)]
 
 def _round(v): return [int(round(x)) for x in v]
 
-# %% ../nbs/03_synth.ipynb #11d8039e
+# %% ../nbs/03_synth.ipynb #8ad77839
 def _effects(rng, cfg):
     return dict(light=[float(rng.uniform(0.88, 1.08)), float(rng.uniform(-0.25, 0.25)), float(rng.uniform(-0.2, 0.2))],
                 blur=float(rng.uniform(0, cfg.max_blur)), noise=float(rng.uniform(0.5, max(cfg.max_noise, 0.5))),
@@ -158,11 +166,10 @@ def _wall(rng):
     top = base + rng.uniform(-15, 15, 3)
     return tuple(int(v) for v in np.clip(top, 0, 255)), tuple(int(v) for v in np.clip(base*0.85, 0, 255))
 
-def plan_cabinet(rng:np.random.Generator, cfg:SynthConfig=SynthConfig(), **force) -> Scene:
-    "Plan one cabinet scene (see the module intro for what is drawn)."
-    W, H = cfg.width, cfg.height
+# %% ../nbs/03_synth.ipynb #7b180060
+def _traits(rng, cfg, force) -> SimpleNamespace:
+    "What a cabinet scene shows, drawn in a fixed order; `force` pins any trait."
     f = lambda k, v: force.get(k, v)
-    wall = _wall(rng)
     unclear = rng.random() < cfg.p_unclear
     partial = f('partial', (not unclear) and rng.random() < cfg.p_partial)
     n_bbu = f('n_bbu', 1 if partial else (2 if rng.random() < cfg.p_two_bbu else 1))
@@ -174,80 +181,129 @@ def plan_cabinet(rng:np.random.Generator, cfg:SynthConfig=SynthConfig(), **force
     n_labels = f('labels', int(rng.integers(0, cfg.max_labels + 1)))
     n_fibres = f('fibres', int(rng.integers(0, cfg.max_fibres + 1)))
     angle = f('angle', float(rng.uniform(-cfg.max_rotate_deg, cfg.max_rotate_deg)) if (not partial and rng.random() < cfg.p_rotate) else 0.0)
-    # layout in the local frame
+    if partial: n_labels, n_fibres = min(n_labels, 1), min(n_fibres, 1)
+    return SimpleNamespace(partial=partial, n_bbu=n_bbu, brand=brand, need=need, plate=plate, plate_up=plate_up,
+                           rusty=rusty, n_labels=n_labels, n_fibres=n_fibres, angle=angle)
+
+# %% ../nbs/03_synth.ipynb #8edde16b
+def _layout(rng, cfg, t) -> SimpleNamespace:
+    "Where the cabinet, BBUs, labels and fibres of traits `t` sit in the local frame."
+    W, H = cfg.width, cfg.height
     cw = int(rng.integers(150, 171))
     x0 = int((W - cw)//2 + rng.integers(-18, 19))
-    if partial: x0 = int(rng.choice([-int(rng.integers(30, 45)), W - cw + int(rng.integers(30, 45))]))
+    if t.partial: x0 = int(rng.choice([-int(rng.integers(30, 45)), W - cw + int(rng.integers(30, 45))]))
     y0, y1 = int(rng.integers(4, 12)), H - int(rng.integers(4, 12))
     bh, gap = 26, 24
     by = [int(rng.integers(26, 44))]
-    if n_bbu == 2: by.append(by[0] + bh + gap)
-    bx1, bx2 = x0 + 4, x0 + cw - 4
+    if t.n_bbu == 2: by.append(by[0] + bh + gap)
     bottom = by[-1] + bh
-    if partial: n_labels, n_fibres = min(n_labels, 1), min(n_fibres, 1)
     vis1, vis2 = max(x0 + 8, 0), min(x0 + cw - 8, W)   # the visible part of the cabinet's inside
-    label_slots = [(vis1 + 6 + 30*i, int(rng.integers(bottom + 30, y1 - 24))) for i in range(n_labels)]
-    fibre_x = [vis2 - 16 - 28*i + int(rng.integers(-4, 5)) for i in range(n_fibres)]
-    fibre_kind = [bool(rng.random() < 0.5) for _ in range(n_fibres)]
-    fibre_bend = [int(rng.integers(-14, 15)) for _ in range(n_fibres)]
-    label_ok = [bool(rng.random() < 0.7) for _ in range(n_labels)]
-    label_text = [''.join(rng.choice(list('ABCDEFGHJKLMNPRSTUVWXYZ0123456789'), 3)) for _ in range(n_labels)]
-    effects = _effects(rng, cfg)
-    # primitives and objects (the transform M maps local -> image)
-    M = _rotation(angle, W, H)
-    prims, objects = [], []
-    def add_obj(desc, kind, pts):
-        tp = _tx(M, pts)
-        if kind == 'bbox_2d' or (kind == 'poly' and angle == 0):
+    label_slots = [(vis1 + 6 + 30*i, int(rng.integers(bottom + 30, y1 - 24))) for i in range(t.n_labels)]
+    fibre_x = [vis2 - 16 - 28*i + int(rng.integers(-4, 5)) for i in range(t.n_fibres)]
+    fibre_kind = [bool(rng.random() < 0.5) for _ in range(t.n_fibres)]
+    fibre_bend = [int(rng.integers(-14, 15)) for _ in range(t.n_fibres)]
+    label_ok = [bool(rng.random() < 0.7) for _ in range(t.n_labels)]
+    label_text = [''.join(rng.choice(list('ABCDEFGHJKLMNPRSTUVWXYZ0123456789'), 3)) for _ in range(t.n_labels)]
+    return SimpleNamespace(cw=cw, x0=x0, y0=y0, y1=y1, bh=bh, by=by, bx1=x0 + 4, bx2=x0 + cw - 4, bottom=bottom,
+                           labels=list(zip(label_slots, label_ok, label_text)), fibres=list(zip(fibre_x, fibre_kind, fibre_bend)))
+
+# %% ../nbs/03_synth.ipynb #f213f92f
+class _Sketch:
+    "The primitives and annotated objects of one scene, drawn through the local -> image transform `M`."
+    def __init__(self, M, W, H, angle): self.M, self.W, self.H, self.angle, self.prims, self.objects = M, W, H, angle, [], []
+
+    def obj(self, desc, kind, pts) -> int:
+        "Annotate an object of geometry `kind` from local points `pts`; returns its index."
+        tp, W, H = _tx(self.M, pts), self.W, self.H
+        if kind == 'bbox_2d' or (kind == 'poly' and self.angle == 0):
             xs, ys = [p[0] for p in tp], [p[1] for p in tp]
             g = ('bbox_2d', _round([max(min(xs), 0), max(min(ys), 0), min(max(xs), W-1), min(max(ys), H-1)]))
         elif kind == 'poly': g = ('poly', canonical_polygon(_round([c for p in tp for c in p])))
         else: g = ('line', canonical_line(_round([c for p in tp for c in p])))
-        objects.append({'desc': desc, g[0]: g[1]}); return len(objects) - 1
-    def poly(pts, fill, obj=None): prims.append(dict(t='poly', pts=_tx(M, pts), fill=fill, obj=obj))
-    poly(_rect(x0, y0, x0+cw, y1), COLORS['frame'])
-    poly(_rect(x0+8, y0+8, x0+cw-8, y1-8), COLORS['interior'])
-    body = {HUAWEI: 'huawei', ERICSSON: 'ericsson', UNCLEAR: 'unclear'}[brand]
-    for i, y in enumerate(by):
-        o = add_obj(bbu_desc(brand, not partial, need, plate), 'poly', _rect(bx1, y, bx2, y+bh))
-        poly(_rect(bx1, y, bx2, y+bh), COLORS[body], o)
-        if brand != UNCLEAR: poly(_rect(bx1+18, y+5, bx1+42, y+bh-5), COLORS[body + '_stripe'], o)
-        for j, sx in enumerate((bx1 + 7, bx2 - 7)):
-            if not 6 <= _tx(M, [(sx, y)])[0][0] <= W - 7: continue  # the ear is out of frame
-            bad = rusty   # rust is the cabinet's: every mounting screw in it is rusty
-            so = add_obj(SCREW_BAD if bad else SCREW_OK, 'bbox_2d', _rect(sx-5, y+bh/2-5, sx+5, y+bh/2+5))
-            if bad:   # rust covers the ear and runs off below the BBU: close to a thousand pixels, not a dot
-                poly(_rect(sx-11, y+1, sx+11, y+bh-1), COLORS['rust'])
-                poly(_rect(sx-6, y+bh-1, sx+6, y+bh+22), COLORS['rust'])
-            prims.append(dict(t='circle', c=_tx(M, [(sx, y+bh/2)])[0], r=5, fill=COLORS['screw_bad' if bad else 'screw_ok'], obj=so))
-            if not bad: prims.append(dict(t='line', pts=_tx(M, [(sx-3, y+bh/2), (sx+3, y+bh/2)]), width=1, fill=(90, 90, 95), obj=so))
-    if plate:
-        py1, py2 = by[0] + bh + 2, by[1] - 2
-        o = add_obj(plate_desc(plate_up), 'poly', _rect(bx1+8, py1, bx2-8, py2))
-        poly(_rect(bx1+8, py1, bx2-8, py2), COLORS['plate' if plate_up else 'plate_back'], o)  # turned round: its back shows
-        cx, cy = (bx1 + bx2)/2, (py1 + py2)/2
-        tri = [(cx, cy-8), (cx+9, cy+8), (cx-9, cy+8)] if plate_up else [(cx, cy+8), (cx+9, cy-8), (cx-9, cy-8)]
-        poly(tri, COLORS['arrow'], o)
-    for (lx, ly), ok, txt in zip(label_slots, label_ok, label_text):
-        o = add_obj(LABEL_OK if ok else LABEL_BAD, 'poly', _rect(lx, ly, lx+26, ly+13))
-        poly(_rect(lx, ly, lx+26, ly+13), COLORS['label'], o)
-        prims.append(dict(t='text', xy=_tx(M, [(lx+3, ly+1)])[0], text=txt, fill=COLORS['text'] if ok else COLORS['smudge'],
-                          smudge=not ok, obj=o))
-    for fx, prot, bend in zip(fibre_x, fibre_kind, fibre_bend):
-        pts = [(fx, bottom + 3), (fx + bend, (bottom + y1)//2), (fx + bend//2, y1 - 4)]
-        o = add_obj(FIBRE_PROTECTED if prot else FIBRE_BARE, 'line', pts)
-        prims.append(dict(t='line', pts=_tx(M, pts), width=8 if prot else 3,
-                          fill=COLORS['fibre_protected' if prot else 'fibre_bare'], obj=o, joint=True))
-    tags = tuple(t for t, on in [('two_bbu', n_bbu == 2), ('need', need), ('unclear', brand == UNCLEAR),
-                                 ('partial', partial), ('rotated', angle != 0)] if on)
+        self.objects.append({'desc': desc, g[0]: g[1]}); return len(self.objects) - 1
+
+    def poly(self, pts, fill, obj=None): self.prims.append(dict(t='poly', pts=_tx(self.M, pts), fill=fill, obj=obj))
+
+# %% ../nbs/03_synth.ipynb #f33c6389
+def _draw_screws(sk, t, L, y):
+    "The mounting screws on both ears of the BBU at height `y`."
+    for sx in (L.bx1 + 7, L.bx2 - 7):
+        if not 6 <= _tx(sk.M, [(sx, y)])[0][0] <= sk.W - 7: continue  # the ear is out of frame
+        bad, cy = t.rusty, y + L.bh/2
+        so = sk.obj(SCREW_BAD if bad else SCREW_OK, 'bbox_2d', _rect(sx-5, cy-5, sx+5, cy+5))
+        if bad:   # rust covers the ear and runs off below the BBU: close to a thousand pixels, not a dot
+            sk.poly(_rect(sx-11, y+1, sx+11, y+L.bh-1), COLORS['rust'])
+            sk.poly(_rect(sx-6, y+L.bh-1, sx+6, y+L.bh+22), COLORS['rust'])
+        sk.prims.append(dict(t='circle', c=_tx(sk.M, [(sx, cy)])[0], r=5, fill=COLORS['screw_bad' if bad else 'screw_ok'], obj=so))
+        if not bad: sk.prims.append(dict(t='line', pts=_tx(sk.M, [(sx-3, cy), (sx+3, cy)]), width=1, fill=(90, 90, 95), obj=so))
+
+def _draw_cabinet(sk, t, L):
+    "The cabinet's frame and inside, then each BBU with its stripe and screws."
+    sk.poly(_rect(L.x0, L.y0, L.x0+L.cw, L.y1), COLORS['frame'])
+    sk.poly(_rect(L.x0+8, L.y0+8, L.x0+L.cw-8, L.y1-8), COLORS['interior'])
+    body = {HUAWEI: 'huawei', ERICSSON: 'ericsson', UNCLEAR: 'unclear'}[t.brand]
+    for y in L.by:
+        o = sk.obj(bbu_desc(t.brand, not t.partial, t.need, t.plate), 'poly', _rect(L.bx1, y, L.bx2, y+L.bh))
+        sk.poly(_rect(L.bx1, y, L.bx2, y+L.bh), COLORS[body], o)
+        if t.brand != UNCLEAR: sk.poly(_rect(L.bx1+18, y+5, L.bx1+42, y+L.bh-5), COLORS[body + '_stripe'], o)
+        _draw_screws(sk, t, L, y)
+
+# %% ../nbs/03_synth.ipynb #3ce1a99c
+def _draw_plate(sk, t, L):
+    "The shield plate between the two BBUs, when there is one."
+    if not t.plate: return
+    py1, py2 = L.by[0] + L.bh + 2, L.by[1] - 2
+    o = sk.obj(plate_desc(t.plate_up), 'poly', _rect(L.bx1+8, py1, L.bx2-8, py2))
+    sk.poly(_rect(L.bx1+8, py1, L.bx2-8, py2), COLORS['plate' if t.plate_up else 'plate_back'], o)  # turned round: its back shows
+    cx, cy = (L.bx1 + L.bx2)/2, (py1 + py2)/2
+    tri = [(cx, cy-8), (cx+9, cy+8), (cx-9, cy+8)] if t.plate_up else [(cx, cy+8), (cx+9, cy-8), (cx-9, cy-8)]
+    sk.poly(tri, COLORS['arrow'], o)
+
+def _draw_labels(sk, L):
+    "The yellow labels, their text crisp or smudged."
+    for (lx, ly), ok, txt in L.labels:
+        o = sk.obj(LABEL_OK if ok else LABEL_BAD, 'poly', _rect(lx, ly, lx+26, ly+13))
+        sk.poly(_rect(lx, ly, lx+26, ly+13), COLORS['label'], o)
+        sk.prims.append(dict(t='text', xy=_tx(sk.M, [(lx+3, ly+1)])[0], text=txt, fill=COLORS['text'] if ok else COLORS['smudge'],
+                             smudge=not ok, obj=o))
+
+def _draw_fibres(sk, L):
+    "The fibres below the BBUs: a thick dark tube when protected, a thin cyan line when bare."
+    for fx, prot, bend in L.fibres:
+        pts = [(fx, L.bottom + 3), (fx + bend, (L.bottom + L.y1)//2), (fx + bend//2, L.y1 - 4)]
+        o = sk.obj(FIBRE_PROTECTED if prot else FIBRE_BARE, 'line', pts)
+        sk.prims.append(dict(t='line', pts=_tx(sk.M, pts), width=8 if prot else 3,
+                             fill=COLORS['fibre_protected' if prot else 'fibre_bare'], obj=o, joint=True))
+
+# %% ../nbs/03_synth.ipynb #619c3cd2
+def _reading_order(prims, objects) -> list:
+    "`objects` in reading order; the primitives' `obj` indices are renumbered to match (in place)."
     order = sorted(range(len(objects)), key=lambda i: reference_point(objects[i])[::-1])
     remap = {old: new for new, old in enumerate(order)}
     for p in prims:
         if p.get('obj') is not None: p['obj'] = remap[p['obj']]
-    return Scene('cabinet', W, H, wall, prims, [objects[i] for i in order], effects, tags)
+    return [objects[i] for i in order]
+
+# %% ../nbs/03_synth.ipynb #facf985a
+def plan_cabinet(rng:np.random.Generator, # the scene's generator (`scene_rng`)
+                 cfg:SynthConfig=SynthConfig(), # the world's knobs
+                 **force) -> Scene:
+    "Plan one cabinet scene (see the module intro for what is drawn)."
+    wall = _wall(rng)
+    t = _traits(rng, cfg, force)
+    L = _layout(rng, cfg, t)
+    effects = _effects(rng, cfg)
+    sk = _Sketch(_rotation(t.angle, cfg.width, cfg.height), cfg.width, cfg.height, t.angle)
+    _draw_cabinet(sk, t, L); _draw_plate(sk, t, L); _draw_labels(sk, L); _draw_fibres(sk, L)
+    tags = tuple(k for k, on in [('two_bbu', t.n_bbu == 2), ('need', t.need), ('unclear', t.brand == UNCLEAR),
+                                 ('partial', t.partial), ('rotated', t.angle != 0)] if on)
+    return Scene('cabinet', cfg.width, cfg.height, wall, sk.prims, _reading_order(sk.prims, sk.objects), effects, tags)
 
 # %% ../nbs/03_synth.ipynb #b3406b2d
-def plan_irrelevant(rng:np.random.Generator, cfg:SynthConfig=SynthConfig(), kind:str=None) -> Scene:
+def plan_irrelevant(rng:np.random.Generator, # the scene's generator (`scene_rng`)
+                    cfg:SynthConfig=SynthConfig(), # the world's knobs (size, effects)
+                    kind:str=None, # 'document', 'drawing' or 'wall'; drawn when None
+                   ) -> Scene:
     "Plan a document, drawing or bare-wall scene."
     W, H = cfg.width, cfg.height
     kind = kind or str(rng.choice(['document', 'drawing', 'wall']))
@@ -276,7 +332,12 @@ def plan_irrelevant(rng:np.random.Generator, cfg:SynthConfig=SynthConfig(), kind
             prims.append(dict(t='line', pts=_tx(M, [(px1 + 8, py2 - 10), (px2 - 8, py2 - 10)]), width=1, fill=COLORS['blueprint']))
     return Scene(kind, W, H, wall, prims, [], _effects(rng, cfg), ('irrelevant',))
 
-def plan_scene(seed:int, index:int, cfg:SynthConfig=SynthConfig(), stream='train', **force) -> Scene:
+# %% ../nbs/03_synth.ipynb #b8c33ebb
+def plan_scene(seed:int, # the world's seed
+               index:int, # the scene's index in its stream
+               cfg:SynthConfig=SynthConfig(), # the world's knobs
+               stream='train', # the stream's name: a split, or a ticket's own stream
+               **force) -> Scene:
     "Scene `index` of `stream` for `seed`: irrelevant with probability `cfg.p_irrelevant`, else a cabinet."
     rng = scene_rng(seed, stream, index)
     irrelevant = force.pop('irrelevant', rng.random() < cfg.p_irrelevant)
@@ -298,7 +359,10 @@ def _draw(d, p, color, mask=False):
     elif t == 'text' and not mask:
         d.text(tuple(p['xy']), p['text'], fill=color, font=_font(10))
 
-def render_scene(scene:Scene, mask:bool=False):
+# %% ../nbs/03_synth.ipynb #b0aae9b4
+def render_scene(scene:Scene, # the plan to draw
+                 mask:bool=False, # also return the object-index map
+                ):
     "The scene as an RGB `PIL.Image` (and its object-index mask when `mask`)."
     W, H = scene.width, scene.height
     t = np.linspace(0, 1, H)[:, None, None]
@@ -324,30 +388,42 @@ def render_scene(scene:Scene, mask:bool=False):
     out = Image.fromarray(arr)
     return (out, np.asarray(m)) if mask else out
 
-def light_map(scene:Scene) -> np.ndarray:
+# %% ../nbs/03_synth.ipynb #0d61d704
+def light_map(scene:Scene # a planned scene
+             ) -> np.ndarray:
     "The scene's brightness factor per pixel (H×W)."
     a, bx, by = scene.effects['light']
     yy, xx = np.mgrid[0:scene.height, 0:scene.width]
     return np.clip(a + bx*(xx/scene.width - 0.5) + by*(yy/scene.height - 0.5), 0.7, 1.25)
 
 # %% ../nbs/03_synth.ipynb #590f4c0e
-def save_image(im:Image.Image, path, quality:int=92) -> Path:
+def save_image(im:Image.Image, # the image to save
+               path, # where; `.jpg`/`.jpeg` saves JPEG, anything else PNG
+               quality:int=92, # JPEG quality
+              ) -> Path:
     "Save `im` deterministically: PNG (fixed compression) or JPEG (fixed quality, 4:4:4), by the file suffix."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() in ('.jpg', '.jpeg'): im.save(path, 'JPEG', quality=quality, subsampling=0, optimize=False)
     else: im.save(path, 'PNG', compress_level=6, optimize=False)
     return path
 
-def scene_record(scene:Scene, image:str, **meta) -> dict:
+# %% ../nbs/03_synth.ipynb #aa1d33f0
+def scene_record(scene:Scene, # the planned scene
+                 image:str, # its image path, relative to the JSONL file
+                 **meta) -> dict:
     "The contract record of `scene` drawn to `image` (a path relative to the JSONL file)."
     return {'images': [image], 'width': scene.width, 'height': scene.height,
             'objects': [dict(o) for o in scene.objects], 'summary': scene.summary,
             'metadata': {'scene': scene.kind, 'tags': list(scene.tags),
                          'summary_json': json.dumps(summary_counts(scene.objects), ensure_ascii=False), **meta}}
 
+# %% ../nbs/03_synth.ipynb #a3615b85
 def make_dataset(out_dir, # folder for `<split>.jsonl` and `images/`
                  n:int,   # number of images
-                 seed:int=0, split:str='train', cfg:SynthConfig=SynthConfig(), ext:str='png',
+                 seed:int=0, # the world's seed
+                 split:str='train', # the split, also the scenes' stream
+                 cfg:SynthConfig=SynthConfig(), # the world's knobs
+                 ext:str='png', # image format: 'png' or 'jpg'
                  progress=None, # called with 1 after each image (e.g. a tqdm bar's `update`)
                 ) -> Path:
     "Render `n` scenes of stream `split` and write `<out_dir>/<split>.jsonl`; returns its path."
@@ -363,7 +439,8 @@ def make_dataset(out_dir, # folder for `<split>.jsonl` and `images/`
     return out/f'{split}.jsonl'
 
 # %% ../nbs/03_synth.ipynb #df7c54a2
-def object_color(desc:str) -> tuple:
+def object_color(desc:str # an object desc the world draws
+                ) -> tuple:
     "The main drawn colour of an object with `desc`."
     if desc.startswith('BBU设备/华为'): return COLORS['huawei']
     if desc.startswith('BBU设备/爱立信'): return COLORS['ericsson']
@@ -374,7 +451,11 @@ def object_color(desc:str) -> tuple:
     if desc.startswith('标签'): return COLORS['label']
     return COLORS['fibre_protected' if desc == FIBRE_PROTECTED else 'fibre_bare']
 
-def geometry_pixels(obj:dict, width:int, height:int) -> np.ndarray:
+# %% ../nbs/03_synth.ipynb #f1df436a
+def geometry_pixels(obj:dict, # a contract object
+                    width:int, # image width
+                    height:int, # image height
+                   ) -> np.ndarray:
     "Boolean H×W mask of the pixels an object's geometry covers (a line: its 1-px centre line)."
     m = Image.new('L', (width, height), 0); d = ImageDraw.Draw(m)
     if 'bbox_2d' in obj: d.rectangle(obj['bbox_2d'], fill=1)
@@ -387,7 +468,8 @@ WINDSHIELD, INSTALL = '挡风板安装检查', 'BBU安装方式检查（正装�
 
 def _entries(summaries): return [d for s in summaries for d in parse_summary(s)]
 
-def windshield_rule(summaries:list) -> tuple:
+def windshield_rule(summaries:list # the ticket's per-image summaries
+                   ) -> tuple:
     "(label, reason) of a 挡风板安装检查 ticket from its per-image summaries."
     es = _entries(summaries)
     if any(e.startswith('挡风板/') and '安装方向错误' in e for e in es): return 'fail', '挡风板安装方向错误'
@@ -395,7 +477,9 @@ def windshield_rule(summaries:list) -> tuple:
     if not any(e.startswith((f'BBU设备/{HUAWEI}', f'BBU设备/{ERICSSON}')) for e in es): return 'fail', '未检测到可判断品牌的BBU设备'
     return 'pass', '挡风板配置符合要求'
 
-def install_rule(summaries:list) -> tuple:
+# %% ../nbs/03_synth.ipynb #77d64104
+def install_rule(summaries:list # the ticket's per-image summaries
+                ) -> tuple:
     "(label, reason) of a BBU安装方式检查（正装） ticket from its per-image summaries."
     es = _entries(summaries)
     if any(e.startswith('螺丝、光纤插头/BBU安装螺丝') and '不符合要求' in e for e in es): return 'fail', 'BBU安装螺丝不符合要求'
@@ -403,9 +487,12 @@ def install_rule(summaries:list) -> tuple:
     if SCREW_OK not in es: return 'fail', '未检测到符合要求的BBU安装螺丝'
     return 'pass', 'BBU设备及安装螺丝符合要求'
 
+# %% ../nbs/03_synth.ipynb #f8636903
 MISSION_RULES = {WINDSHIELD: windshield_rule, INSTALL: install_rule}
 
-def ticket_label(mission:str, summaries:list) -> tuple:
+def ticket_label(mission:str, # WINDSHIELD or INSTALL
+                 summaries:list, # the ticket's per-image summaries
+                ) -> tuple:
     "(label, reason) of a ticket of `mission` by the stated rules."
     if mission not in MISSION_RULES: raise ValueError(f'no synthetic rules for mission {mission!r}; known: {", ".join(MISSION_RULES)}')
     return MISSION_RULES[mission](summaries)
@@ -423,12 +510,18 @@ def _ticket_scenes(seed, mission, k, attempt, cfg, want):
                                stream=f'ticket/{mission}/{k}/{attempt}', irrelevant=False)
     return scenes
 
+# %% ../nbs/03_synth.ipynb #4b6a6371
 FAIL_REASONS = {WINDSHIELD: ['BBU设备未按要求配备挡风板', '挡风板安装方向错误', '未检测到可判断品牌的BBU设备'],
                 INSTALL: ['BBU安装螺丝不符合要求', '未检测到BBU设备']}
 
-def plan_ticket(seed:int, mission:str, k:int, want:str, cfg:SynthConfig=SynthConfig(),
+def plan_ticket(seed:int, # the world's seed
+                mission:str, # WINDSHIELD or INSTALL
+                k:int, # the ticket's number
+                want:str, # the label wanted: 'pass' or 'fail'
+                cfg:SynthConfig=SynthConfig(), # the world's knobs
                 reason:str=None, # also require this rule reason
-                max_attempts:int=400) -> tuple:
+                max_attempts:int=400, # draws tried before giving up
+               ) -> tuple:
     "Scenes, (label, reason) and traits of ticket `k` of `mission` whose rule label is `want`."
     for attempt in range(max_attempts):
         scenes = _ticket_scenes(seed, mission, k, attempt, cfg, want)
@@ -439,7 +532,10 @@ def plan_ticket(seed:int, mission:str, k:int, want:str, cfg:SynthConfig=SynthCon
             return scenes, label, tags
     raise RuntimeError(f'no {want} ticket ({reason or "any reason"}) for {mission} after {max_attempts} attempts; loosen the config')
 
-def group_id(mission:str, k:int) -> str:
+# %% ../nbs/03_synth.ipynb #46e83468
+def group_id(mission:str, # WINDSHIELD or INSTALL
+             k:int, # the ticket's number
+            ) -> str:
     "Stage-A style group id of ticket `k` of `mission`."
     return f'QC-SYN-20250301-{list(MISSION_RULES).index(mission) + 1}{k:06d}'
 
@@ -447,8 +543,13 @@ def group_id(mission:str, k:int) -> str:
 LABEL_DIRS = {'pass': '审核通过', 'fail': '审核不通过'}
 
 def make_tickets(root, # output root: <root>/<mission>/{审核通过|审核不通过}/<group_id>/*.jpg
-                 mission:str, n_pass:int=6, n_fail:int=6, seed:int=0, cfg:SynthConfig=SynthConfig(),
-                 resubmissions:int=1) -> list:
+                 mission:str, # WINDSHIELD or INSTALL
+                 n_pass:int=6, # pass tickets
+                 n_fail:int=6, # fail tickets, cycling through the mission's fail reasons
+                 seed:int=0, # the world's seed
+                 cfg:SynthConfig=SynthConfig(), # the world's knobs
+                 resubmissions:int=1, # pass tickets reusing a failed ticket's group id (fixed after a fail)
+                ) -> list:
     "Write tickets of `mission` and their truth file; returns the truth rows in writing order."
     root = Path(root)
     plan = [(k, 'fail', group_id(mission, k)) for k in range(n_fail)]
@@ -473,7 +574,8 @@ def make_tickets(root, # output root: <root>/<mission>/{审核通过|审核不�
 # %% ../nbs/03_synth.ipynb #c0b689d1
 _OUTLINE = {'BBU设备': (255, 0, 255), '挡风板': (0, 255, 0), '螺丝、光纤插头': (255, 255, 0), '标签': (0, 200, 255), '光纤': (255, 60, 60)}
 
-def short_tag(desc:str) -> str:
+def short_tag(desc:str # an object desc the world draws
+             ) -> str:
     "A short English tag for `desc` (plots only)."
     t = desc.split('/')[0]
     if t == 'BBU设备':
@@ -484,7 +586,11 @@ def short_tag(desc:str) -> str:
     if t == '标签': return 'label' + ('' if desc == LABEL_OK else '-blur')
     return 'fibre-' + ('tube' if desc == FIBRE_PROTECTED else 'bare')
 
-def draw_annotations(im:Image.Image, objects:list, width:int=1) -> Image.Image:
+# %% ../nbs/03_synth.ipynb #6e42874f
+def draw_annotations(im:Image.Image, # the image
+                     objects:list, # contract objects to outline
+                     width:int=1, # outline width in pixels
+                    ) -> Image.Image:
     "A copy of `im` with every object's geometry outlined in its class colour."
     im = im.copy(); d = ImageDraw.Draw(im)
     for o in objects:
@@ -495,7 +601,12 @@ def draw_annotations(im:Image.Image, objects:list, width:int=1) -> Image.Image:
         else: d.line(list(zip(o['line'][::2], o['line'][1::2])), fill=c, width=width)
     return im
 
-def show_gallery(scenes:list, ncols:int=4, annotate:bool=True, scale:float=2.6):
+# %% ../nbs/03_synth.ipynb #a50811c6
+def show_gallery(scenes:list, # planned scenes
+                 ncols:int=4, # columns of the grid
+                 annotate:bool=True, # outline the objects
+                 scale:float=2.6, # inches per row
+                ):
     "Plot scenes in a grid, annotations drawn, titled with their short tags."
     import matplotlib.pyplot as plt
     nrows = math.ceil(len(scenes)/ncols)
@@ -511,16 +622,22 @@ def show_gallery(scenes:list, ncols:int=4, annotate:bool=True, scale:float=2.6):
     return fig
 
 # %% ../nbs/03_synth.ipynb #701d70be
-def file_hashes(folder) -> dict:
+def file_hashes(folder # the folder to hash, recursively
+               ) -> dict:
     "SHA-256 of every file under `folder` (relative POSIX path -> hex), `world.json` excluded."
     folder = Path(folder)
     return {f.relative_to(folder).as_posix(): hashlib.sha256(f.read_bytes()).hexdigest()
             for f in sorted(folder.rglob('*')) if f.is_file() and f.name != 'world.json'}
 
+# %% ../nbs/03_synth.ipynb #5b5f8831
 def make_world(root, # output folder
-               seed:int=0, n_train:int=200, n_val:int=40,
+               seed:int=0, # the world's seed
+               n_train:int=200, # training images
+               n_val:int=40, # validation images
                tickets:int=10, # tickets per label (pass and fail) per mission
-               missions:tuple=(WINDSHIELD, INSTALL), cfg:SynthConfig=SynthConfig()) -> dict:
+               missions:tuple=(WINDSHIELD, INSTALL), # the missions to write tickets for
+               cfg:SynthConfig=SynthConfig(), # the world's knobs
+              ) -> dict:
     "Write train/val records, Stage-A tickets for `missions` and `world.json`; returns the world summary."
     root = Path(root)
     if root.exists(): shutil.rmtree(root)
@@ -553,7 +670,11 @@ def vocabulary() -> list:
     return out + [bbu_desc(UNCLEAR), plate_desc(True), plate_desc(False), SCREW_OK, SCREW_BAD, LABEL_OK, LABEL_BAD,
                   FIBRE_PROTECTED, FIBRE_BARE]
 
-def text_corpus(seed:int=0, n_scenes:int=400, cfg:SynthConfig=SynthConfig()) -> list:
+# %% ../nbs/03_synth.ipynb #51460259
+def text_corpus(seed:int=0, # the world's seed
+                n_scenes:int=400, # scene summaries to include
+                cfg:SynthConfig=SynthConfig(), # the world's knobs
+               ) -> list:
     "Lines of text the synthetic world uses: descs, summaries, missions, reasons, folder names."
     lines = vocabulary() + [IRRELEVANT, *MISSION_RULES, *LABEL_DIRS.values(), *LABEL_DIRS]
     lines += sorted({fn([s])[1] for fn in MISSION_RULES.values()

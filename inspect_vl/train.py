@@ -10,20 +10,16 @@ from pathlib import Path
 from typing import Annotated
 
 # %% auto #0
-__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'DEEPSPEED_PRESETS',
-           'GENERATION_KEYS', 'HEALTH_KEYS', 'CONVERSATION_TEXT', 'Precision', 'on_cpu', 'resolve_precision',
-           'optimizer_group_of', 'no_decay_names', 'group_learning_rates', 'param_groups', 'build_optimizer',
-           'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler', 'epoch_permutation', 'epoch_batches',
-           'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats', 'token_stats', 'compact_batch',
-           'MetricBuffer', 'generalized_jsd', 'feature_distance', 'find_visual', 'VisualFeatureHooks', 'vocab_size_of',
-           'KDOverlay', 'checkpoint_step', 'list_checkpoints', 'remove_checkpoint', 'remove_debris',
-           'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay', 'peak_memory_gib',
-           'progress_fields', 'read_log', 'JsonlLog', 'deepspeed_json', 'accelerator_plugins', 'check_sharding',
-           'make_accelerator', 'is_sharded', 'enable_gradient_checkpointing', 'TrainState', 'TrainResult', 'Trainer',
-           'generation_samples', 'generation_scores', 'HealthRows', 'load_checkpoint_weights', 'gathered_state_dict',
-           'plot_curves', 'lora_settings', 'tiny_corpus', 'build_model', 'conversation_text_path',
-           'rendered_conversation', 'write_conversation_text', 'agreed_run_dir', 'train', 'parse_overrides',
-           'train_cli']
+__all__ = ['OPTIMIZER_GROUPS', 'IGNORE_INDEX', 'DEEPSPEED_PRESETS', 'HEALTH_KEYS', 'GENERATION_KEYS', 'CONVERSATION_TEXT',
+           'Precision', 'on_cpu', 'resolve_precision', 'optimizer_group_of', 'no_decay_names', 'group_learning_rates',
+           'param_groups', 'build_optimizer', 'warmup_steps_for', 'min_lr_ratio', 'lr_multiplier', 'build_scheduler',
+           'epoch_batches', 'rank_slice', 'PlannedBatchSampler', 'supervised_mask', 'TokenStats', 'token_stats',
+           'compact_batch', 'peak_memory_gib', 'progress_fields', 'read_log', 'JsonlLog', 'deepspeed_json',
+           'accelerator_plugins', 'check_sharding', 'make_accelerator', 'is_sharded', 'enable_gradient_checkpointing',
+           'TrainState', 'TrainResult', 'HealthRows', 'Trainer', 'generation_samples', 'generation_scores',
+           'load_checkpoint_weights', 'gathered_state_dict', 'plot_curves', 'lora_settings', 'tiny_corpus',
+           'build_model', 'conversation_text_path', 'rendered_conversation', 'write_conversation_text',
+           'agreed_run_dir', 'train', 'parse_overrides', 'train_cli']
 
 # %% ../nbs/10_train.ipynb #dc8732f5
 import numpy as np, torch, yaml
@@ -33,12 +29,16 @@ from torch import nn
 from fastcore.script import call_parse
 from .logging_utils import get_logger, setup_logging, env_flag
 from .io import append_jsonl, atomic_write_jsonl, read_jsonl
-from .config import Config, ConfigError, TrainingConfig, load_config, save_resolved, expand_dotted, thaw
+from .config import ConfigError, expand_dotted, thaw
+from .train_config import Config, TrainingConfig, load_config, save_resolved
+from .kd import KDOverlay, generalized_jsd
+from .seeds import epoch_permutation
+from .checkpoints import *
 from .model import (load_model, load_processor, make_tiny_qwen3vl, apply_freeze, apply_lora, component_of,
                               trainable_report, merge_adapter, load_adapter, aligner_modules, modules_to_save_names,
                               _no_progress_bars)
 from .collate import (model_inputs, token_metrics, padding_fraction, LengthGroupedBatchSampler,
-                                collator_from_config, check_batch, HealthCheckError)
+                                collator_from_config, check_batch, HealthCheckError, MetricSums)
 from .dataset import dataset_from_config
 from .synth import text_corpus
 from .prompts import prompt_corpus
@@ -54,10 +54,12 @@ class Precision:
     dtype: str             # weight dtype for load_model
     note: str = ''         # logged when the config asked for something else
 
+# %% ../nbs/10_train.ipynb #747d5s0f
 def on_cpu() -> bool:
     "Whether this process trains on the CPU (no CUDA, or `accelerate launch --cpu`)."
     return not torch.cuda.is_available() or env_flag('ACCELERATE_USE_CPU')
 
+# %% ../nbs/10_train.ipynb #747d5s1f
 def resolve_precision(cfg: Config, # the run's config (training.bf16 / fp16, model.torch_dtype)
                       cpu: bool = None, # None = `on_cpu()`
                       bf16_supported: bool = None, # None = ask CUDA
@@ -81,12 +83,15 @@ def resolve_precision(cfg: Config, # the run's config (training.bf16 / fp16, mod
 # %% ../nbs/10_train.ipynb #1cd047be
 OPTIMIZER_GROUPS = ('vision', 'aligner', 'llm')
 
-def optimizer_group_of(name: str) -> str:
+def optimizer_group_of(name: str, # a parameter name
+                      ) -> str:
     "The optimizer group of parameter `name`: vision, aligner or llm (lm_head and anything else train with the LLM)."
     c = component_of(name)
     return c if c in ('vision', 'aligner') else 'llm'
 
-def no_decay_names(model: nn.Module) -> set:
+# %% ../nbs/10_train.ipynb #1cd04s0e
+def no_decay_names(model: nn.Module, # the (possibly PEFT-wrapped) model
+                  ) -> set:
     "Names of parameters that get no weight decay: biases and the weights of normalisation layers."
     out = set()
     for mn, m in model.named_modules():
@@ -95,15 +100,19 @@ def no_decay_names(model: nn.Module) -> set:
             if norm or pn == 'bias' or pn.endswith('_bias'): out.add(f'{mn}.{pn}' if mn else pn)
     return out
 
-def group_learning_rates(training: TrainingConfig) -> dict:
+# %% ../nbs/10_train.ipynb #1cd04s1e
+def group_learning_rates(training: TrainingConfig, # the training section
+                        ) -> dict:
     "Learning rate per optimizer group: vit_lr / aligner_lr with the multimodal optimizer, else learning_rate for all."
     lr = training.learning_rate
     if training.optimizer != 'multimodal': return dict(vision=lr, aligner=lr, llm=lr)
     pick = lambda v: lr if v is None else v
     return dict(vision=pick(training.vit_lr), aligner=pick(training.aligner_lr), llm=lr)
 
+# %% ../nbs/10_train.ipynb #1cd04s2e
 def param_groups(model: nn.Module, # the (possibly PEFT-wrapped) model
-                 training: TrainingConfig) -> list:
+                 training: TrainingConfig, # the training section
+                ) -> list:
     "AdamW parameter groups: {vision, aligner, llm} x {decay, no-decay}, trainable parameters only, empty ones left out."
     lrs, nd = group_learning_rates(training), no_decay_names(model)
     groups = {}
@@ -116,7 +125,10 @@ def param_groups(model: nn.Module, # the (possibly PEFT-wrapped) model
     order = [k for g in OPTIMIZER_GROUPS for k in (g, f'{g}_no_decay')]
     return [groups[k] for k in order if k in groups]
 
-def build_optimizer(model: nn.Module, training: TrainingConfig) -> torch.optim.AdamW:
+# %% ../nbs/10_train.ipynb #1cd04s3e
+def build_optimizer(model: nn.Module, # the (possibly PEFT-wrapped) model
+                    training: TrainingConfig, # the training section
+                   ) -> torch.optim.AdamW:
     "AdamW over `param_groups` (betas, eps and weight decay from the config)."
     groups = param_groups(model, training)
     if not groups: raise ValueError('no trainable parameters: check tuner.train_type and the freeze flags (trainable_report(model) shows what is frozen)')
@@ -125,22 +137,29 @@ def build_optimizer(model: nn.Module, training: TrainingConfig) -> torch.optim.A
                              eps=training.adam_epsilon, weight_decay=training.weight_decay)
 
 # %% ../nbs/10_train.ipynb #9a97c129
-def warmup_steps_for(training: TrainingConfig, total_steps: int) -> int:
+def warmup_steps_for(training: TrainingConfig, # the training section
+                     total_steps: int, # optimizer steps of the run
+                    ) -> int:
     "Warmup length in optimizer steps: warmup_steps when > 0, else ceil(warmup_ratio x total_steps)."
     return training.warmup_steps if training.warmup_steps > 0 else math.ceil(training.warmup_ratio * total_steps)
 
-def min_lr_ratio(training: TrainingConfig) -> float:
+# %% ../nbs/10_train.ipynb #9a97cs09
+def min_lr_ratio(training: TrainingConfig, # the training section
+                ) -> float:
     "The floor of cosine_warmup_with_min_lr as a fraction of learning_rate (0 for other schedules)."
     kw = training.lr_scheduler_kwargs
     if 'min_lr_rate' in kw: return float(kw['min_lr_rate'])
     if 'min_lr' in kw: return float(kw['min_lr']) / training.learning_rate
     return 0.0
 
+# %% ../nbs/10_train.ipynb #9a97cs19
 def lr_multiplier(step: int, # optimizer steps done so far
-                  warmup: int, total: int, # warmup and total optimizer steps
+                  warmup: int, # warmup steps
+                  total: int, # warmup and total optimizer steps
                   kind: str = 'cosine', # the lr_scheduler_type
                   min_ratio: float = 0.0, # floor of cosine_warmup_with_min_lr
-                  num_cycles: float = 0.5) -> float:
+                  num_cycles: float = 0.5, # cosine half-waves over the decay (0.5 = one fall)
+                 ) -> float:
     "The factor on each group's base learning rate at `step` (transformers' formulas)."
     if kind == 'constant': return 1.0
     if kind == 'cosine_warmup_with_min_lr':
@@ -153,23 +172,24 @@ def lr_multiplier(step: int, # optimizer steps done so far
     if kind == 'cosine': return max(0.0, 0.5 * (1.0 + math.cos(math.pi * num_cycles * 2.0 * (step - warmup) / max(1, total - warmup))))
     raise ValueError(f'unknown lr_scheduler_type {kind!r}')
 
-def build_scheduler(optimizer, training: TrainingConfig, total_steps: int) -> torch.optim.lr_scheduler.LambdaLR:
+# %% ../nbs/10_train.ipynb #9a97cs29
+def build_scheduler(optimizer, # the optimizer
+                    training: TrainingConfig, # the training section
+                    total_steps: int, # optimizer steps of the run
+                   ) -> torch.optim.lr_scheduler.LambdaLR:
     "A LambdaLR applying `lr_multiplier` to every parameter group."
     w, kind = warmup_steps_for(training, total_steps), training.lr_scheduler_type
     r, cycles = min_lr_ratio(training), float(training.lr_scheduler_kwargs.get('num_cycles', 0.5))
     return torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_multiplier(s, w, total_steps, kind, r, cycles))
 
 # %% ../nbs/10_train.ipynb #e07ab64c
-def epoch_permutation(n: int, seed: int, epoch: int) -> list:
-    "A permutation of range(n) drawn from (seed, epoch) only."
-    return np.random.default_rng([seed, epoch]).permutation(n).tolist()
-
 def epoch_batches(n: int, # dataset size
                   batch: int, # samples per global micro-batch (world_size x per-device batch)
-                  seed: int, epoch: int,
+                  seed: int, # the data seed
+                  epoch: int, # the epoch, from 0
                   lengths: list = None, # per-sample lengths, for group_by_length
-                  group_by_length: bool = False,
-                  shuffle: bool = True,
+                  group_by_length: bool = False, # batch samples of similar length
+                  shuffle: bool = True, # False: in order (evaluation)
                  ) -> list:
     "The global micro-batches (lists of sample indices) of one epoch; a short batch is filled by wrapping round."
     if n <= 0: raise ValueError('the training dataset is empty')
@@ -184,10 +204,15 @@ def epoch_batches(n: int, # dataset size
     flat = [i for b in batches for i in b]
     return [b + [flat[j % n] for j in range(batch - len(b))] for b in batches]
 
-def rank_slice(global_batches: list, rank: int, per_device: int) -> list:
+# %% ../nbs/10_train.ipynb #e07abs0c
+def rank_slice(global_batches: list, # the global micro-batches of an epoch
+               rank: int, # this process
+               per_device: int, # samples per process
+              ) -> list:
     "This rank's part of each global micro-batch."
     return [b[rank * per_device:(rank + 1) * per_device] for b in global_batches]
 
+# %% ../nbs/10_train.ipynb #e07abs1c
 class PlannedBatchSampler:
     "The DataLoader's batch sampler: the micro-batches the loop planned for this epoch, from a start position."
     def __init__(self): self.set_batches([])
@@ -198,7 +223,9 @@ class PlannedBatchSampler:
                     with_steps: bool = False, # yield (index, step) keys, for datasets with an augmentation curriculum
                    ):
         self.batches, self.start, self.accumulation, self.first_step, self.with_steps = list(batches), start, accumulation, first_step, with_steps
-    def step_of(self, pos: int) -> int:
+    def step_of(self,
+                pos: int, # position of a micro-batch in the epoch
+               ) -> int:
         "The optimizer step micro-batch `pos` of the epoch trains at."
         return self.first_step + pos // self.accumulation
     def __iter__(self):
@@ -210,12 +237,14 @@ class PlannedBatchSampler:
 # %% ../nbs/10_train.ipynb #46c2fb69
 IGNORE_INDEX = -100
 
-def supervised_mask(labels: torch.Tensor) -> torch.Tensor:
+def supervised_mask(labels: torch.Tensor, # [B, T] with IGNORE_INDEX on unsupervised tokens
+                   ) -> torch.Tensor:
     "[B, T] True at the positions whose next token is supervised: the only logits the loss needs."
     keep = torch.zeros_like(labels, dtype=torch.bool)
     keep[:, :-1] = labels[:, 1:] != IGNORE_INDEX
     return keep
 
+# %% ../nbs/10_train.ipynb #46c2fs09
 @dataclass
 class TokenStats:
     "Next-token statistics of one batch over its supervised positions."
@@ -225,6 +254,7 @@ class TokenStats:
     logits: torch.Tensor    # [N, V] logits at the supervised positions, in mask order (float32)
     targets: torch.Tensor   # [N] their labels
 
+# %% ../nbs/10_train.ipynb #46c2fs19
 def token_stats(logits: torch.Tensor, # [N, V] at `supervised_mask(labels)` (logits_to_keep), or all of them [B, T, V]
                 labels: torch.Tensor, # [B, T] with IGNORE_INDEX on unsupervised positions
                ) -> TokenStats:
@@ -238,7 +268,10 @@ def token_stats(logits: torch.Tensor, # [N, V] at `supervised_mask(labels)` (log
     rows = mask.nonzero(as_tuple=True)[0]
     return TokenStats(torch.zeros(labels.shape[0], device=logits.device).index_add(0, rows, ce), mask.sum(1), mask, s, t)
 
-def compact_batch(st: TokenStats, token_types: torch.Tensor = None) -> tuple:
+# %% ../nbs/10_train.ipynb #46c2fs29
+def compact_batch(st: TokenStats, # the batch's `token_stats`
+                  token_types: torch.Tensor = None, # [B, T] token types from the collator, or None
+                 ) -> tuple:
     "(logits, labels, token_types) holding only the supervised positions, laid out for 07_collate's `token_metrics`."
     B, n = st.mask.shape[0], st.tokens
     K = int(n.max()) if B else 0
@@ -253,235 +286,21 @@ def compact_batch(st: TokenStats, token_types: torch.Tensor = None) -> tuple:
         types[rows, col + 1] = token_types.to(st.targets.device)[:, 1:][st.mask]
     return logits, labels, types
 
-# %% ../nbs/10_train.ipynb #47539bb9
-class MetricBuffer:
-    "Running sums and counts per metric name; `reduce` combines processes (union of names, one all-reduce) and resets."
-    def __init__(self): self.sums, self.counts = {}, {}
-    def add(self, name: str, value, count: float = 1.0) -> bool:
-        "Add `value` (a sum over `count` items); non-finite values are dropped (returns False)."
-        v = float(value)
-        if not math.isfinite(v): return False
-        self.sums[name] = self.sums.get(name, 0.0) + v
-        self.counts[name] = self.counts.get(name, 0.0) + float(count)
-        return True
-    def __len__(self): return len(self.sums)
-    def state_dict(self) -> dict: return dict(sums=dict(self.sums), counts=dict(self.counts))
-    def load_state_dict(self, d: dict): self.sums, self.counts = dict(d['sums']), dict(d['counts'])
-    def reduce(self, accelerator=None, prefix: str = '') -> dict:
-        "{prefix+name: sum/count} over all processes (names with no items are dropped); empties the buffer."
-        names = sorted(self.sums)
-        pairs = [(self.sums[k], self.counts[k]) for k in names]
-        if accelerator is not None and accelerator.num_processes > 1:
-            seen = [None] * accelerator.num_processes
-            torch.distributed.all_gather_object(seen, names)
-            names = sorted(set().union(*seen))
-            if names:
-                t = torch.tensor([[self.sums.get(k, 0.0), self.counts.get(k, 0.0)] for k in names], dtype=torch.float64, device=accelerator.device)
-                pairs = accelerator.reduce(t, 'sum').cpu().tolist()
-        self.sums, self.counts = {}, {}
-        return {prefix + k: s / c for k, (s, c) in zip(names, pairs) if c > 0}
-
-# %% ../nbs/10_train.ipynb #621fd6d9
-def generalized_jsd(student_logits: torch.Tensor, # [N, V] at the supervised positions
-                    teacher_logits: torch.Tensor, # [N, V] at the same positions
-                    beta: float = 0.5, # 0 = KL(teacher || student), 1 = KL(student || teacher)
-                   ) -> torch.Tensor:
-    "Per-position generalised JSD (TRL's definition, temperature 1), in float32: shape [N]."
-    s, t = F.log_softmax(student_logits.float(), -1), F.log_softmax(teacher_logits.float(), -1)
-    if beta == 0: return (t.exp() * (t - s)).sum(-1)
-    if beta == 1: return (s.exp() * (s - t)).sum(-1)
-    m = torch.logsumexp(torch.stack([s + math.log(1 - beta), t + math.log(beta)]), 0)
-    return beta * (t.exp() * (t - m)).sum(-1) + (1 - beta) * (s.exp() * (s - m)).sum(-1)
-
-def feature_distance(student: torch.Tensor, teacher: torch.Tensor, kind: str = 'mse') -> torch.Tensor:
-    "Distance between feature tensors: mse (mean over elements) or cosine (mean of 1 - cos over rows)."
-    if student.shape != teacher.shape:
-        raise ValueError(f'visual KD: student features {tuple(student.shape)} and reference features {tuple(teacher.shape)} '
-                         'differ; the reference model must have the same vision tower and aligner shapes')
-    s, t = student.float(), teacher.float()
-    if kind == 'mse': return F.mse_loss(s, t)
-    if kind == 'cosine':
-        s, t = F.normalize(s.reshape(-1, s.shape[-1]), dim=-1, eps=1e-8), F.normalize(t.reshape(-1, t.shape[-1]), dim=-1, eps=1e-8)
-        return (1 - (s * t).sum(-1)).mean()
-    raise ValueError(f"unknown feature distance {kind!r}; use 'mse' or 'cosine'")
-
-# %% ../nbs/10_train.ipynb #21d883f1
-def find_visual(model: nn.Module) -> nn.Module:
-    "The Qwen3-VL vision tower (`.visual`) inside a plain, DDP-wrapped or PEFT-wrapped model."
-    m = getattr(model, 'module', model)
-    if hasattr(m, 'get_base_model'): m = m.get_base_model()
-    for path in ('model.visual', 'visual'):
-        obj = m
-        for p in path.split('.'): obj = getattr(obj, p, None)
-        if obj is not None: return obj
-    raise RuntimeError(f'visual KD: no .visual vision tower found in {type(m).__name__}')
-
-class VisualFeatureHooks:
-    "Forward hooks caching the vision tower output (merger input), the merger output and the deepstack merger outputs."
-    def __init__(self, model: nn.Module, targets: tuple):
-        visual, self.cache, self.handles = find_visual(model), {}, []
-        def keep(key, use_input):
-            def hook(mod, inp, out): self.cache[key] = inp[0] if use_input else out
-            return hook
-        if 'vit' in targets: self.handles.append(visual.merger.register_forward_hook(keep('vit', True)))
-        if 'aligner' in targets: self.handles.append(visual.merger.register_forward_hook(keep('aligner', False)))
-        if 'deepstack' in targets:
-            for i, m in enumerate(getattr(visual, 'deepstack_merger_list', [])): self.handles.append(m.register_forward_hook(keep(f'deepstack_{i}', False)))
-        if not self.handles: raise RuntimeError(f'visual KD: no hook registered for targets {targets}')
-    def clear(self): self.cache.clear()
-    def remove(self):
-        for h in self.handles: h.remove()
-        self.handles = []
-
-# %% ../nbs/10_train.ipynb #09cdd95f
-def vocab_size_of(model: nn.Module) -> int:
-    "Output vocabulary size (rows of the LM head) of a plain or wrapped model."
-    m = getattr(model, 'module', model)
-    if hasattr(m, 'get_base_model'): m = m.get_base_model()
-    return m.get_output_embeddings().weight.shape[0]
-
-class KDOverlay:
-    "KL anchoring to a frozen reference model: its logits and features, and the weighted KD terms."
-    def __init__(self, reference: nn.Module, # the frozen reference (teacher) model, on the student's device
-                 student: nn.Module, # the unwrapped student (hooks go on its vision tower)
-                 cfg: Config):
-        sv, rv = vocab_size_of(student), vocab_size_of(reference)
-        if sv != rv: raise ValueError(f'KL anchoring: vocabulary size mismatch: student {sv}, reference {rv}; '
-                                      'rlhf.teacher_model must use the same tokenizer and vocabulary')
-        self.reference = reference.eval().requires_grad_(False)
-        rl = cfg.rlhf
-        self.llm_weight = rl.llm_kd_weight if rl.llm_kd_active else 0.0
-        self.beta = rl.beta
-        self.ce_weight = rl.sft_alpha if self.llm_weight > 0 else 1.0
-        self.targets = dict(cfg.visual_kd.targets)
-        names = tuple(self.targets)
-        self.student_hooks = VisualFeatureHooks(student, names) if names else None
-        self.reference_hooks = VisualFeatureHooks(self.reference, names) if names else None
-
-    @property
-    def needs_reference(self) -> bool: return self.llm_weight > 0 or bool(self.targets)
-
-    def start(self):
-        "Forget the features of the previous batch."
-        for h in (self.student_hooks, self.reference_hooks):
-            if h is not None: h.clear()
-
-    @torch.no_grad()
-    def reference_logits(self, inputs: dict, keep: torch.Tensor = None) -> torch.Tensor:
-        "The reference model's logits for `inputs` (no gradient), at the positions `keep` (a supervised_mask) when given."
-        kw = {} if keep is None else {'logits_to_keep': keep}
-        return self.reference(**inputs, use_cache=False, **kw).logits
-
-    def visual_terms(self) -> dict:
-        "{'vision_kd_loss_<target>': weight x distance} for the targets this batch produced (none for text-only batches)."
-        s, r, out = self.student_hooks.cache if self.student_hooks else {}, self.reference_hooks.cache if self.reference_hooks else {}, {}
-        for name, tc in self.targets.items():
-            keys = sorted(k for k in s if k.startswith('deepstack_')) if name == 'deepstack' else [name] if name in s else []
-            if not keys: continue
-            d = torch.stack([feature_distance(s[k], r[k].detach(), tc.distance) for k in keys]).float().mean()
-            out[f'vision_kd_loss_{name}'] = tc.weight * d
-        return out
-
-# %% ../nbs/10_train.ipynb #42657ae1
-STATE_FILE = 'trainer_state.json'
-TRAINING_STATE_DIR = 'training_state'
-LOG_NAME = 'logging.jsonl'
-_CKPT = re.compile(r'checkpoint-(\d+)')
-
-def checkpoint_step(path) -> int:
-    "The optimizer step in a `checkpoint-<step>` folder name."
-    m = _CKPT.fullmatch(Path(path).name)
-    if not m: raise ValueError(f'{path}: not a checkpoint-<step> folder')
-    return int(m.group(1))
-
-def list_checkpoints(run_dir) -> list:
-    "Complete checkpoints of a run (they hold trainer_state.json), oldest first."
-    d = Path(run_dir)
-    if not d.is_dir(): return []
-    return sorted((p for p in d.iterdir() if p.is_dir() and _CKPT.fullmatch(p.name) and (p/STATE_FILE).is_file()), key=checkpoint_step)
-
-def remove_checkpoint(path):
-    "Delete a checkpoint folder so that no half-deleted folder can look complete (rename first, then remove)."
-    p = Path(path); gone = p.with_name(f'.deleting-{p.name}-{os.getpid()}')
-    os.replace(p, gone); shutil.rmtree(gone, ignore_errors=True)
-
-def remove_debris(run_dir) -> list:
-    "Remove what a killed run leaves in its folder: half-written `.tmp-checkpoint-*`, half-deleted `.deleting-checkpoint-*`, temporary files."
-    d = Path(run_dir)
-    if not d.is_dir(): return []
-    gone = sorted([*d.glob('.tmp-checkpoint-*'), *d.glob('.deleting-checkpoint-*'), *d.glob(f'.{LOG_NAME}.*.tmp')])
-    for p in gone: shutil.rmtree(p, ignore_errors=True) if p.is_dir() and not p.is_symlink() else p.unlink(missing_ok=True)
-    return gone
-
-def rotate_checkpoints(run_dir, limit: int, keep=()) -> list:
-    "Remove the oldest checkpoints beyond `limit`, never those in `keep` (the best and the newest); returns the removed."
-    if not limit: return []
-    keep = {Path(k).name for k in keep if k}
-    cks = list_checkpoints(run_dir)
-    removable = [c for c in cks if c.name not in keep]
-    out = []
-    while len(cks) - len(out) > limit and removable:
-        c = removable.pop(0); remove_checkpoint(c); out.append(c)
-    return out
-
-def version_folders(output_dir) -> list:
-    "`v<N>-<timestamp>` folders under output_dir, by N."
-    d = Path(output_dir)
-    vs = [p for p in d.iterdir() if p.is_dir() and re.fullmatch(r'v\d+-\d{8}-\d{6}', p.name)] if d.is_dir() else []
-    return sorted(vs, key=lambda p: int(p.name[1:].split('-')[0]))
-
-def run_folder(training: TrainingConfig, # output_dir, run_name, add_version, resume_from_checkpoint
-               now: datetime.datetime = None) -> Path:
-    "The run's folder: <output_dir>/<run_name>, or a new <output_dir>/v<N>-<timestamp>/<run_name> (resume: the newest with a checkpoint)."
-    base = Path(training.output_dir)
-    if not training.add_version: return base/training.run_name
-    vs = version_folders(base)
-    if training.resume_from_checkpoint == 'last':
-        for v in reversed(vs):
-            if list_checkpoints(v/training.run_name): return v/training.run_name
-    n = int(vs[-1].name[1:].split('-')[0]) + 1 if vs else 0
-    return base/f"v{n}-{(now or datetime.datetime.now()).strftime('%Y%m%d-%H%M%S')}"/training.run_name
-
-def resume_checkpoint(training: TrainingConfig, run_dir) -> Path | None:
-    "The checkpoint to resume from: None, the newest complete one of the run ('last'), or the named folder."
-    r = training.resume_from_checkpoint
-    if not r: return None
-    if r == 'last':
-        cks = list_checkpoints(run_dir)
-        return cks[-1] if cks else None
-    p = Path(r)
-    if not (p/STATE_FILE).is_file():
-        raise ConfigError(f"training.resume_from_checkpoint: {p} is not a complete checkpoint folder (no {STATE_FILE}); "
-                          "name a checkpoint-<step> folder or use 'last'")
-    return p
-
-# %% ../nbs/10_train.ipynb #d4f82b4f
-@dataclass(frozen=True)
-class SaveDelay:
-    "No scheduled checkpoint while global_step < steps (or, without steps, while epoch < epochs)."
-    steps: int | None = None
-    epochs: float | None = None
-
-    @classmethod
-    def from_config(cls, training: TrainingConfig): return cls(training.save_delay_steps, training.save_delay_epochs)
-
-    def active(self, step: int, epoch: float) -> bool:
-        "Whether checkpoints are still held back after optimizer step `step` (at fractional epoch `epoch`)."
-        if self.steps: return step < self.steps
-        if self.epochs: return epoch < self.epochs
-        return False
-
-    def __str__(self): return f'step {self.steps}' if self.steps else f'epoch {self.epochs}' if self.epochs else 'none'
-
 # %% ../nbs/10_train.ipynb #6efd102e
 def _round8(v): return round(v, 8) if isinstance(v, float) else v
 
+# %% ../nbs/10_train.ipynb #6efd1s0e
 def peak_memory_gib() -> float:
     "Peak reserved CUDA memory of this process, or its peak resident memory on a CPU, in GiB."
     if torch.cuda.is_available() and not env_flag('ACCELERATE_USE_CPU'): return torch.cuda.max_memory_reserved() / 2**30
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
-def progress_fields(step: int, max_steps: int, elapsed: float, steps_this_session: int) -> dict:
+# %% ../nbs/10_train.ipynb #6efd1s1e
+def progress_fields(step: int, # optimizer steps done
+                    max_steps: int, # steps of the run
+                    elapsed: float, # seconds since this session started
+                    steps_this_session: int, # steps done since then
+                   ) -> dict:
     "The reference's progress fields for a logging row."
     fmt = lambda s: str(datetime.timedelta(seconds=int(round(s))))
     speed = steps_this_session / elapsed if elapsed > 0 and steps_this_session else 0.0
@@ -489,19 +308,26 @@ def progress_fields(step: int, max_steps: int, elapsed: float, steps_this_sessio
             'elapsed_time': fmt(elapsed), 'remaining_time': fmt((max_steps - step) / speed) if speed else '?',
             'memory(GiB)': round(peak_memory_gib(), 2), 'train_speed(iter/s)': round(speed, 6)}
 
-def read_log(path) -> list:
+# %% ../nbs/10_train.ipynb #6efd1s2e
+def read_log(path, # a logging.jsonl file, or its run folder
+            ) -> list:
     "The rows of a logging.jsonl file (a run folder works too)."
     p = Path(path); p = p/LOG_NAME if p.is_dir() else p
     return read_jsonl(p) if p.is_file() else []          # a row torn by a kill is skipped (with a warning)
 
+# %% ../nbs/10_train.ipynb #6efd1s3e
 class JsonlLog:
     "Appends rows to logging.jsonl (floats to 8 decimals), flushed at once; a no-op on processes that do not log."
     def __init__(self, path, enabled: bool = True): self.path, self.enabled = Path(path), enabled
-    def write(self, row: dict):
+    def write(self,
+              row: dict, # one logging row
+             ):
         if not self.enabled: return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         append_jsonl(self.path, {k: _round8(v) for k, v in row.items()})
-    def truncate_after(self, step: int):
+    def truncate_after(self,
+                       step: int, # the last optimizer step to keep
+                      ):
         "Drop rows logged after optimizer step `step` (rewritten atomically)."
         if not self.enabled or not self.path.is_file(): return
         atomic_write_jsonl(self.path, [r for r in read_log(self.path) if r.get('step', 0) <= step])
@@ -515,6 +341,7 @@ def _zero(stage: int, offload: bool = False) -> dict:
     if stage == 3: z['stage3_gather_16bit_weights_on_model_save'] = True     # checkpoints hold whole weights
     return {'zero_optimization': z}
 
+# %% ../nbs/10_train.ipynb #4f86cs0a
 DEEPSPEED_PRESETS = {'zero0': _zero(0), 'zero1': _zero(1), 'zero2': _zero(2), 'zero3': _zero(3),
                      'zero2_offload': _zero(2, True), 'zero3_offload': _zero(3, True)}
 
@@ -544,6 +371,7 @@ def deepspeed_json(cfg: Config, # a config whose deepspeed section is enabled
         block['enabled'] = on
     return ds
 
+# %% ../nbs/10_train.ipynb #4f86cs1a
 def accelerator_plugins(cfg: Config, # the run's config
                         precision: Precision = None, # default: resolve_precision(cfg)
                         world_size: int = None, # processes (default: the WORLD_SIZE env var)
@@ -561,6 +389,7 @@ def accelerator_plugins(cfg: Config, # the run's config
         min_num_params=fs.min_num_params if fs.auto_wrap_policy == 'size_based_wrap' else None,
         state_dict_type=fs.state_dict_type.upper(), activation_checkpointing=fs.activation_checkpointing)}
 
+# %% ../nbs/10_train.ipynb #4f86cs2a
 def check_sharding(cfg: Config, # the run's config
                    cpu: bool = None, # None = `on_cpu()`
                    installed: bool = None, # whether deepspeed is importable; None = look
@@ -581,7 +410,8 @@ from fastcore.basics import patch
 from tqdm.auto import tqdm
 from accelerate.utils import DistributedDataParallelKwargs, DistributedType, set_seed
 
-def make_accelerator(precision: Precision, cpu: bool = None,
+def make_accelerator(precision: Precision, # the run's precision (resolve_precision)
+                     cpu: bool = None, # train on the CPU (None: `on_cpu()`)
                      plugins: dict = None, # `accelerator_plugins(cfg)`: DeepSpeed or FSDP (none: DDP)
                     ):
     "An Accelerator with the run's mixed precision and sharding (DDP with find_unused_parameters when there are several processes)."
@@ -600,11 +430,15 @@ def make_accelerator(precision: Precision, cpu: bool = None,
         _log.warning('fsdp.enabled: a single process has nothing to shard; it trains unsharded (start several with torchrun or accelerate launch)')
     return acc
 
-def is_sharded(acc) -> bool:
+# %% ../nbs/10_train.ipynb #7b939s0a
+def is_sharded(acc # an Accelerator
+              ) -> bool:
     "Whether `acc` shards the model (FSDP or DeepSpeed): weights are gathered to save, and every process runs every forward."
     return acc.distributed_type in (DistributedType.FSDP, DistributedType.DEEPSPEED)
 
-def enable_gradient_checkpointing(model: nn.Module):
+# %% ../nbs/10_train.ipynb #e10lp001
+def enable_gradient_checkpointing(model: nn.Module # a plain, DDP- or PEFT-wrapped model
+                                 ):
     "Recompute activations in backward (LLM and vision tower); with adapters the input embeddings require grad."
     m = getattr(model, 'module', model)
     with warnings.catch_warnings():
@@ -615,6 +449,7 @@ def enable_gradient_checkpointing(model: nn.Module):
     cfg = getattr(m, 'config', None)
     if cfg is not None: cfg.use_cache = False
 
+# %% ../nbs/10_train.ipynb #e10lp002
 @dataclass
 class TrainState:
     "Where a run stands; written into every checkpoint as trainer_state.json."
@@ -625,6 +460,7 @@ class TrainState:
     best_step: int | None = None         # step of the best evaluation
     delay_reset_pending: bool = False    # an evaluation fell inside the save delay: the next one starts a new baseline
 
+# %% ../nbs/10_train.ipynb #e10lps02
 @dataclass
 class TrainResult:
     "What `Trainer.train` returns."
@@ -636,6 +472,17 @@ class TrainResult:
     best_metric: float | None
     metrics: dict          # the run's summary row and the last evaluation
     stopped: bool = False  # True when `stop_after` ended it early (as if killed; no final checkpoint)
+
+# %% ../nbs/10_train.ipynb #e10lp025
+HEALTH_KEYS = ('dataset_label', 'record_index', 'mode', 'assistant_text', 'assistant_payload', 'objects', 'image_size')
+
+class HealthRows:
+    "The run's collate function, keeping per row what the health checks need: the sample's name and its answer."
+    def __init__(self, collate_fn): self.collate_fn = collate_fn
+    def __call__(self, samples: list) -> dict:
+        batch = self.collate_fn(samples)
+        batch['health_rows'] = [{k: s[k] for k in HEALTH_KEYS if k in s} for s in samples]
+        return batch
 
 # %% ../nbs/10_train.ipynb #5d962a62
 class Trainer:
@@ -663,68 +510,99 @@ class Trainer:
         self.lengths, self.domains = lengths, dict(dataset_domains or {})
         self.run_dir = Path(run_dir) if run_dir is not None else run_folder(tr)
         self.ws, self.rank, self.main = acc.num_processes, acc.process_index, acc.is_main_process
-        self.ga = tr.gradient_accumulation(self.ws)
-        self.bs, self.data_seed = tr.per_device_train_batch_size, tr.data_seed if tr.data_seed is not None else tr.seed
-        self.samples_per_epoch = len(train_dataset)
-        if tr.group_by_length and lengths is None and not hasattr(train_dataset, 'estimated_lengths'):
-            raise ValueError('training.group_by_length needs per-sample lengths: pass lengths= or a dataset with estimated_lengths()')
-        self.micro_per_epoch = math.ceil(len(train_dataset) / (self.bs * self.ws))
-        self.steps_per_epoch = math.ceil(self.micro_per_epoch / self.ga)
-        self.total_steps = tr.max_steps if tr.max_steps > 0 else max(1, math.ceil(tr.num_train_epochs * self.steps_per_epoch))
-        if hasattr(train_dataset, 'set_total_steps'): train_dataset.set_total_steps(self.total_steps)   # percent curriculum phases
-        self.sharded = is_sharded(acc)
-        self.health_batches = tr.health_check_batches
-        if self.health_batches and processor is None:
-            raise ValueError('training.health_check_batches needs the processor (the checks count image tokens and decode answers); '
-                             'pass processor= or set training.health_check_batches: 0')
-        if tr.eval_generate and processor is None:
-            raise ValueError('training.eval_generate needs the processor (it generates answers); pass processor= or set training.eval_generate: 0')
-        if tr.eval_generate and self.sharded:
-            raise ValueError('training.eval_generate: answers are generated on the main process alone, which sharded weights (FSDP, '
-                             'DeepSpeed) do not allow; set training.eval_generate: 0 and score a checkpoint with `inspect-vl eval`')
+        self._plan_data()
+        self.sharded, self.health_batches = is_sharded(acc), tr.health_check_batches
+        self._check_needs()
         self._gen_samples = None                     # the eval_generate samples, picked at the first evaluation
-        if tr.gradient_checkpointing: enable_gradient_checkpointing(model)
-        optimizer = build_optimizer(model, tr)
-        self.scheduler = build_scheduler(optimizer, tr, self.total_steps)
-        self.model, self.optimizer = acc.prepare(model, optimizer)
-        acc.register_for_checkpointing(self.scheduler)
-        acc.register_save_state_pre_hook(lambda models, weights, d: weights and weights.pop(0))   # weights: the exported checkpoint files
-        acc.register_load_state_pre_hook(lambda models, d: models and models.pop(0))            # (loaded by load_checkpoint_weights)
-        self.kd = None
-        if cfg.kd_active or reference_model is not None:
-            if reference_model is None: raise ValueError('KL anchoring is on (rlhf / custom.visual_kd) but no reference_model was given')
-            self.kd = KDOverlay(reference_model.to(acc.device), acc.unwrap_model(self.model), cfg)
+        self._prepare(model, reference_model)
         self.sampler = PlannedBatchSampler()
         self.steps_in_keys = hasattr(train_dataset, 'set_total_steps')      # a dataset with a curriculum takes (index, step) keys
         self.train_loader = self._loader(train_dataset, self.sampler, HealthRows(self.collate_fn) if self.health_batches else self.collate_fn)
         self.state, self.delay = TrainState(), SaveDelay.from_config(tr)
-        self.train_buf, self.session_buf = MetricBuffer(), MetricBuffer()
+        self.train_buf, self.session_buf = MetricSums(), MetricSums()
         self.log = JsonlLog(self.run_dir/LOG_NAME, enabled=self.main)
         self.last_eval, self._last_saved, self._warned, self._checked = {}, None, set(), 0
         self.tb, self.progress = self._tensorboard(), progress
         if self.precision.note: _log.info(self.precision.note)
 
-    def _loader(self, dataset, batch_sampler, collate_fn):
-        d = self.cfg.data
-        kw = dict(num_workers=d.dataloader_num_workers, pin_memory=d.dataloader_pin_memory and self.acc.device.type == 'cuda',
-                  generator=torch.Generator().manual_seed(self.data_seed))          # worker seeds never touch the global RNG
-        if d.dataloader_num_workers > 0:
-            # workers copy the dataset when an epoch starts: a dataset with per-epoch state (set_epoch) needs fresh ones
-            kw.update(persistent_workers=d.dataloader_persistent_workers and not hasattr(dataset, 'set_epoch'),
-                      prefetch_factor=d.dataloader_prefetch_factor)
-        return torch.utils.data.DataLoader(dataset, batch_sampler=batch_sampler, collate_fn=collate_fn, **kw)
+# %% ../nbs/10_train.ipynb #e10lp007
+@patch
+def _plan_data(self: Trainer):
+    "The data plan: accumulation, batch, seed, micro-batches and steps per epoch, total steps (a curriculum learns the total)."
+    tr, ds = self.cfg.training, self.train_dataset
+    self.ga = tr.gradient_accumulation(self.ws)
+    self.bs, self.data_seed = tr.per_device_train_batch_size, tr.data_seed if tr.data_seed is not None else tr.seed
+    self.samples_per_epoch = len(ds)
+    if tr.group_by_length and self.lengths is None and not hasattr(ds, 'estimated_lengths'):
+        raise ValueError('training.group_by_length needs per-sample lengths: pass lengths= or a dataset with estimated_lengths()')
+    self.micro_per_epoch = math.ceil(len(ds) / (self.bs * self.ws))
+    self.steps_per_epoch = math.ceil(self.micro_per_epoch / self.ga)
+    self.total_steps = tr.max_steps if tr.max_steps > 0 else max(1, math.ceil(tr.num_train_epochs * self.steps_per_epoch))
+    if hasattr(ds, 'set_total_steps'): ds.set_total_steps(self.total_steps)   # percent curriculum phases
 
-    def _tensorboard(self):
-        if 'tensorboard' not in self.cfg.training.report_to or not self.main: return None
-        try:
-            from torch.utils.tensorboard import SummaryWriter
-            return SummaryWriter(self.cfg.training.logging_dir or str(self.run_dir))
-        except ImportError:
-            _log.warning('report_to: tensorboard is not installed; only logging.jsonl is written (pip install tensorboard)')
-            return None
+# %% ../nbs/10_train.ipynb #e10lps07
+@patch
+def _check_needs(self: Trainer):
+    "Refuse what the run cannot honour: health checks and eval_generate need the processor; eval_generate cannot run sharded."
+    tr = self.cfg.training
+    if self.health_batches and self.processor is None:
+        raise ValueError('training.health_check_batches needs the processor (the checks count image tokens and decode answers); '
+                         'pass processor= or set training.health_check_batches: 0')
+    if tr.eval_generate and self.processor is None:
+        raise ValueError('training.eval_generate needs the processor (it generates answers); pass processor= or set training.eval_generate: 0')
+    if tr.eval_generate and self.sharded:
+        raise ValueError('training.eval_generate: answers are generated on the main process alone, which sharded weights (FSDP, '
+                         'DeepSpeed) do not allow; set training.eval_generate: 0 and score a checkpoint with `inspect-vl eval`')
 
-    def warn_once(self, key: str, msg: str):
-        if key not in self._warned: self._warned.add(key); _log.warning(msg)
+# %% ../nbs/10_train.ipynb #e10lp008
+@patch
+def _prepare(self: Trainer, model: nn.Module, reference_model: nn.Module = None):
+    "Gradient checkpointing, optimizer and schedule, accelerate's `prepare` and checkpoint hooks, and the KL-anchoring overlay."
+    tr, acc = self.cfg.training, self.acc
+    if tr.gradient_checkpointing: enable_gradient_checkpointing(model)
+    optimizer = build_optimizer(model, tr)
+    self.scheduler = build_scheduler(optimizer, tr, self.total_steps)
+    self.model, self.optimizer = acc.prepare(model, optimizer)
+    acc.register_for_checkpointing(self.scheduler)
+    acc.register_save_state_pre_hook(lambda models, weights, d: weights and weights.pop(0))   # weights: the exported checkpoint files
+    acc.register_load_state_pre_hook(lambda models, d: models and models.pop(0))            # (loaded by load_checkpoint_weights)
+    self.kd = None
+    if self.cfg.kd_active or reference_model is not None:
+        if reference_model is None: raise ValueError('KL anchoring is on (rlhf / custom.visual_kd) but no reference_model was given')
+        self.kd = KDOverlay(reference_model.to(acc.device), acc.unwrap_model(self.model), self.cfg)
+
+# %% ../nbs/10_train.ipynb #e10lp009
+@patch
+def _loader(self: Trainer, dataset, batch_sampler, collate_fn):
+    "A DataLoader over `dataset` with the config's worker settings, seeded by the data seed."
+    d = self.cfg.data
+    kw = dict(num_workers=d.dataloader_num_workers, pin_memory=d.dataloader_pin_memory and self.acc.device.type == 'cuda',
+              generator=torch.Generator().manual_seed(self.data_seed))          # worker seeds never touch the global RNG
+    if d.dataloader_num_workers > 0:
+        # workers copy the dataset when an epoch starts: a dataset with per-epoch state (set_epoch) needs fresh ones
+        kw.update(persistent_workers=d.dataloader_persistent_workers and not hasattr(dataset, 'set_epoch'),
+                  prefetch_factor=d.dataloader_prefetch_factor)
+    return torch.utils.data.DataLoader(dataset, batch_sampler=batch_sampler, collate_fn=collate_fn, **kw)
+
+# %% ../nbs/10_train.ipynb #e10lps09
+@patch
+def _tensorboard(self: Trainer):
+    "A TensorBoard writer when `report_to` asks for one (main process), else None."
+    if 'tensorboard' not in self.cfg.training.report_to or not self.main: return None
+    try:
+        from torch.utils.tensorboard import SummaryWriter
+        return SummaryWriter(self.cfg.training.logging_dir or str(self.run_dir))
+    except ImportError:
+        _log.warning('report_to: tensorboard is not installed; only logging.jsonl is written (pip install tensorboard)')
+        return None
+
+# %% ../nbs/10_train.ipynb #e10lps19
+@patch
+def warn_once(self: Trainer, key: str, # what the warning is about (warned once per run)
+              msg: str, # the warning
+             ):
+    "Log `msg` as a warning the first time `key` comes up."
+    if key not in self._warned: self._warned.add(key); _log.warning(msg)
 
 # %% ../nbs/10_train.ipynb #232008a5
 @patch
@@ -734,8 +612,9 @@ def _split(self: Trainer, batch: dict):
     if 'labels' not in batch: raise KeyError(f"a batch needs 'labels' (IGNORE_INDEX on unsupervised tokens); got keys {sorted(batch)}")
     return inputs, batch['labels'], batch.get('dataset_labels'), batch.get('token_types')
 
+# %% ../nbs/10_train.ipynb #23200s05
 @patch
-def _forward(self: Trainer, model, batch: dict, buf: MetricBuffer, train: bool, n_step: float = 1.0, n_micro: int = 1,
+def _forward(self: Trainer, model, batch: dict, buf: MetricSums, train: bool, n_step: float = 1.0, n_micro: int = 1,
              step_sums: dict = None):
     "Forward one micro-batch, record its metrics in `buf`; in training return its loss share for backward."
     inputs, labels, ds, types = self._split(batch)
@@ -806,7 +685,7 @@ def evaluate(self: Trainer) -> dict:
     real = len(batches)
     if self.sharded: batches += [[0]] * (math.ceil(math.ceil(n / self.ws) / ebs) - real)   # sharded layers gather on every process
     loader = self._loader(self.eval_dataset, batches, self.eval_collate_fn)
-    buf, t0 = MetricBuffer(), time.perf_counter()
+    buf, t0 = MetricSums(), time.perf_counter()
     with torch.no_grad(), self.acc.autocast():
         for k, batch in enumerate(loader):
             if k < real: self._forward(model, batch, buf, False)
@@ -841,6 +720,7 @@ def generation_samples(dataset, # an evaluation dataset (06_dataset); its sample
                         answer=s['assistant_text'], size=tuple(s['image_size'])))
     return out
 
+# %% ../nbs/10_train.ipynb #8d9d4s01
 def generation_scores(samples: list, # `generation_samples`
                       texts: list, # the model's answer to each sample
                       frame: str = 'norm1000', # coordinate frame of the dense answers (custom.emit_norm)
@@ -882,20 +762,12 @@ def generation_metrics(self: Trainer) -> dict:
     return out[0]
 
 # %% ../nbs/10_train.ipynb #a5ac7840
-HEALTH_KEYS = ('dataset_label', 'record_index', 'mode', 'assistant_text', 'assistant_payload', 'objects', 'image_size')
-
-class HealthRows:
-    "The run's collate function, keeping per row what the health checks need: the sample's name and its answer."
-    def __init__(self, collate_fn): self.collate_fn = collate_fn
-    def __call__(self, samples: list) -> dict:
-        batch = self.collate_fn(samples)
-        batch['health_rows'] = [{k: s[k] for k in HEALTH_KEYS if k in s} for s in samples]
-        return batch
-
 @patch
-def health_check(self: Trainer, batch: dict, # a collated training micro-batch (with `health_rows`)
+def health_check(self: Trainer,
+                 batch: dict, # a collated training micro-batch (with `health_rows`)
                  indices: list, # the dataset indices of its rows
-                 epoch: int):
+                 epoch: int, # the epoch, for the message
+                ):
     "Assert the data health checks on one training micro-batch; a failure names the sample (dataset index, dataset, record)."
     rows = batch.get('health_rows') or [{} for _ in indices]
     try: check_batch(batch, self.processor, rows, self.cfg.custom.emit_norm)
@@ -918,6 +790,7 @@ def learning_rates(self: Trainer) -> dict:
         out.update({k: by[g] for k, g in (('vit_lr', 'vision'), ('aligner_lr', 'aligner')) if g in by})
     return out
 
+# %% ../nbs/10_train.ipynb #bbc6cs0e
 @patch
 def _write_row(self: Trainer, metrics: dict, prefix: str = 'train'):
     s = self.state
@@ -932,6 +805,7 @@ def _write_row(self: Trainer, metrics: dict, prefix: str = 'train'):
             if isinstance(v, (int, float)): self.tb.add_scalar(f"eval/{k[5:]}" if k.startswith('eval_') else f'{prefix}/{k}', v, s.global_step)
     return row
 
+# %% ../nbs/10_train.ipynb #bbc6cs1e
 @patch
 def _log_train(self: Trainer) -> dict:
     m = self.train_buf.reduce(self.acc)
@@ -950,6 +824,7 @@ def _state_file_weights(ck: Path) -> dict:
     for f in sorted(set(json.loads(idx.read_text())['weight_map'].values())): sd.update(load_file(ck/f))
     return sd
 
+# %% ../nbs/10_train.ipynb #91292s09
 def load_checkpoint_weights(model: nn.Module, # the run's model (plain, DDP- or PEFT-wrapped)
                             checkpoint, # a checkpoint-<step> folder
                            ):
@@ -976,23 +851,33 @@ def _plan(self: Trainer) -> dict:
     return dict(global_micro_batch=self.bs * self.ws, gradient_accumulation_steps=self.ga, train_samples=len(self.train_dataset),
                 data_seed=self.data_seed, group_by_length=tr.group_by_length, max_steps=self.total_steps, world_size=self.ws)
 
-def gathered_state_dict(acc, model) -> dict:
+# %% ../nbs/10_train.ipynb #6b646s05
+def gathered_state_dict(acc, # the run's Accelerator
+                        model, # the prepared (sharded) model
+                       ) -> dict:
     "The whole model's weights gathered from the shards onto the main process (a collective: every process calls it)."
     if acc.is_fsdp2:
         from torch.distributed.checkpoint.state_dict import StateDictOptions, get_model_state_dict
         return get_model_state_dict(model, options=StateDictOptions(full_state_dict=True, cpu_offload=True))
     return acc.get_state_dict(model)
 
+# %% ../nbs/10_train.ipynb #6b646s15
 @patch
-def export_model(self: Trainer, dest, state_dict: dict = None) -> Path:
+def export_model(self: Trainer,
+                 dest, # the folder
+                 state_dict: dict = None, # weights gathered from shards (None: the model's own)
+                ) -> Path:
     "Save the model (adapter or full weights; `state_dict` = weights gathered from shards) and the processor into folder `dest`."
     dest = Path(dest)
     with _no_progress_bars(): self.acc.unwrap_model(self.model).save_pretrained(dest, **({'state_dict': state_dict} if state_dict is not None else {}))
     if self.processor is not None: self.processor.save_pretrained(dest)
     return dest
 
+# %% ../nbs/10_train.ipynb #6b646s25
 @patch
-def save_checkpoint(self: Trainer, final: bool = False) -> Path:
+def save_checkpoint(self: Trainer,
+                    final: bool = False, # the end-of-run checkpoint (never rotated)
+                   ) -> Path:
     "Write checkpoint-<step> atomically (temp folder, then rename); rotate by save_total_limit unless `final`."
     s, tr = self.state, self.cfg.training
     name = f'checkpoint-{s.global_step}'
@@ -1019,8 +904,11 @@ def save_checkpoint(self: Trainer, final: bool = False) -> Path:
     _log.info(f"saved {dest}{' (final)' if final else ''}")
     return dest
 
+# %% ../nbs/10_train.ipynb #6b646s35
 @patch
-def resume(self: Trainer, checkpoint):
+def resume(self: Trainer,
+           checkpoint, # a complete checkpoint-<step> folder
+          ):
     "Continue from a checkpoint: weights, optimizer, scheduler, RNG states, metric sums, step and data position."
     ck = Path(checkpoint)
     st = json.loads((ck/STATE_FILE).read_text())
@@ -1059,6 +947,7 @@ def _update_best(self: Trainer, metrics: dict, delayed: bool) -> bool:
         return True
     return False
 
+# %% ../nbs/10_train.ipynb #a9594s08
 @patch
 def _save_due(self: Trainer, epoch_end: bool, metrics: dict) -> bool:
     tr, s = self.cfg.training, self.state
@@ -1070,6 +959,7 @@ def _save_due(self: Trainer, epoch_end: bool, metrics: dict) -> bool:
         return False
     return due
 
+# %% ../nbs/10_train.ipynb #a9594s18
 @patch
 def _after_step(self: Trainer, norm: float, sums: dict, epoch_end: bool, last: bool):
     tr, s = self.cfg.training, self.state
@@ -1084,10 +974,10 @@ def _after_step(self: Trainer, norm: float, sums: dict, epoch_end: bool, last: b
         self._write_row(metrics, 'eval')
     if self._save_due(epoch_end, metrics): self.save_checkpoint()
 
+# %% ../nbs/10_train.ipynb #e10lp018
 @patch
-def train(self: Trainer, stop_after: int = None, # stop after this optimizer step, as if killed (no final checkpoint)
-         ) -> TrainResult:
-    "Run (or resume) the training loop to max_steps / num_train_epochs."
+def _start(self: Trainer):
+    "Resume from a checkpoint (or seed a fresh run), clear a killed run's debris, start the clock and the progress bar."
     tr, acc = self.cfg.training, self.acc
     ck = resume_checkpoint(tr, self.run_dir)
     if ck is not None: self.resume(ck)               # restores the RNG states too
@@ -1103,49 +993,76 @@ def train(self: Trainer, stop_after: int = None, # stop after this optimizer ste
     _log.info(f'training {self.total_steps} steps ({self.steps_per_epoch} per epoch): {self.ws} process(es) x batch {self.bs} '
               f'x accumulation {self.ga}, precision {self.precision.mixed_precision}/{self.precision.dtype}, run folder {self.run_dir}')
     self.model.train()
-    stopped = False
-    while self.state.global_step < self.total_steps and not stopped:
-        epoch, pos = divmod(self.state.global_step, self.steps_per_epoch)
-        if hasattr(self.train_dataset, 'set_epoch'): self.train_dataset.set_epoch(epoch)   # its own per-epoch draws
-        if len(self.train_dataset) != self.samples_per_epoch:
-            raise RuntimeError(f'the training dataset has {len(self.train_dataset)} samples in epoch {epoch}, {self.samples_per_epoch} in epoch 0; '
-                               'the loop needs a constant epoch size')
-        lengths = self.lengths
-        if tr.group_by_length and lengths is None: lengths = self.train_dataset.estimated_lengths()
-        plan = epoch_batches(len(self.train_dataset), self.bs * self.ws, self.data_seed, epoch, lengths, tr.group_by_length)
-        mine = rank_slice(plan, self.rank, self.bs)
-        self.sampler.set_batches(mine, pos * self.ga, self.ga, epoch * self.steps_per_epoch, self.steps_in_keys)
-        it = iter(self.train_loader)
-        for s in range(pos, self.steps_per_epoch):
-            window = []
-            for j in range(s * self.ga, min((s + 1) * self.ga, len(mine))):
-                window.append(next(it))
-                if self._checked < self.health_batches: self.health_check(window[-1], mine[j], epoch); self._checked += 1
-            norm, sums = self._optimizer_step(window)
-            self.state.global_step += 1
-            self.state.epoch = self.state.global_step / self.steps_per_epoch
-            self._bar.update(1)
-            last = self.state.global_step >= self.total_steps
-            self._after_step(norm, sums, epoch_end=s == self.steps_per_epoch - 1, last=last)
-            if last: break
-            if stop_after is not None and self.state.global_step >= stop_after: stopped = True; break
-        del it
+
+# %% ../nbs/10_train.ipynb #e10lps08
+@patch
+def _epoch_plan(self: Trainer, epoch: int) -> list:
+    "This rank's micro-batches of `epoch` (the dataset's own epoch is set first; its size must not change)."
+    tr = self.cfg.training
+    if hasattr(self.train_dataset, 'set_epoch'): self.train_dataset.set_epoch(epoch)   # its own per-epoch draws
+    if len(self.train_dataset) != self.samples_per_epoch:
+        raise RuntimeError(f'the training dataset has {len(self.train_dataset)} samples in epoch {epoch}, {self.samples_per_epoch} in epoch 0; '
+                           'the loop needs a constant epoch size')
+    lengths = self.lengths
+    if tr.group_by_length and lengths is None: lengths = self.train_dataset.estimated_lengths()
+    plan = epoch_batches(len(self.train_dataset), self.bs * self.ws, self.data_seed, epoch, lengths, tr.group_by_length)
+    return rank_slice(plan, self.rank, self.bs)
+
+# %% ../nbs/10_train.ipynb #e10lp019
+@patch
+def _run_epoch(self: Trainer, epoch: int, pos: int, stop_after: int = None) -> bool:
+    "Train `epoch` from its step `pos` on; True when `stop_after` ended the run."
+    mine = self._epoch_plan(epoch)
+    self.sampler.set_batches(mine, pos * self.ga, self.ga, epoch * self.steps_per_epoch, self.steps_in_keys)
+    it = iter(self.train_loader)
+    for s in range(pos, self.steps_per_epoch):
+        window = []
+        for j in range(s * self.ga, min((s + 1) * self.ga, len(mine))):
+            window.append(next(it))
+            if self._checked < self.health_batches: self.health_check(window[-1], mine[j], epoch); self._checked += 1
+        norm, sums = self._optimizer_step(window)
+        self.state.global_step += 1
+        self.state.epoch = self.state.global_step / self.steps_per_epoch
+        self._bar.update(1)
+        last = self.state.global_step >= self.total_steps
+        self._after_step(norm, sums, epoch_end=s == self.steps_per_epoch - 1, last=last)
+        if last: return False
+        if stop_after is not None and self.state.global_step >= stop_after: return True
+    return False
+
+# %% ../nbs/10_train.ipynb #e10lp020
+@patch
+def _finish(self: Trainer, stopped: bool) -> TrainResult:
+    "The final checkpoint and the summary row (unless stopped early), and what `train` returns."
+    tr, s, final, summary = self.cfg.training, self.state, None, {}
     self._bar.close()
-    s, final, summary = self.state, None, {}
     if not stopped:
         if tr.save_strategy != 'no' and tr.save_last_epoch:
             final = self.run_dir/f'checkpoint-{s.global_step}' if self._last_saved == s.global_step else self.save_checkpoint(final=True)
         dt, steps = time.perf_counter() - self._t0, s.global_step - self._start_step
         summary = dict(train_runtime=dt, train_steps_per_second=steps / dt, train_samples_per_second=steps * self.ga * self.bs * self.ws / dt)
-        summary.update({f'train_{k}': v for k, v in self.session_buf.reduce(acc).items()})
+        summary.update({f'train_{k}': v for k, v in self.session_buf.reduce(self.acc).items()})
         self._write_row(summary, 'train')
     if self.tb is not None: self.tb.close()
     best = self.run_dir/s.best_checkpoint if s.best_checkpoint else None
     return TrainResult(self.run_dir, s.global_step, s.epoch, final, best, s.best_metric, {**summary, **self.last_eval}, stopped)
 
+# %% ../nbs/10_train.ipynb #e10lps00
+@patch
+def train(self: Trainer, stop_after: int = None, # stop after this optimizer step, as if killed (no final checkpoint)
+         ) -> TrainResult:
+    "Run (or resume) the training loop to max_steps / num_train_epochs."
+    self._start()
+    stopped = False
+    while self.state.global_step < self.total_steps and not stopped:
+        epoch, pos = divmod(self.state.global_step, self.steps_per_epoch)
+        stopped = self._run_epoch(epoch, pos, stop_after)
+    return self._finish(stopped)
+
 # %% ../nbs/10_train.ipynb #2d9e720c
 def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
-                title: str = None):
+                title: str = None, # the figure's title
+               ):
     "Loss and token-accuracy curves (training and evaluation), and the generation scores when logged, from a run's logging.jsonl."
     import matplotlib.pyplot as plt
     rows = run if isinstance(run, list) else read_log(run)
@@ -1170,7 +1087,9 @@ def plot_curves(run, # a run folder, a logging.jsonl file, or its rows
     return fig
 
 # %% ../nbs/10_train.ipynb #40ac09f0
-def lora_settings(model: nn.Module, cfg: Config) -> dict:
+def lora_settings(model: nn.Module, # the base model
+                  cfg: Config, # the run's config (tuner section)
+                 ) -> dict:
     "Keyword arguments of `apply_lora` from the tuner section (and the seed)."
     tu = cfg.tuner
     try: save = modules_to_save_names(model, tu.modules_to_save)
@@ -1183,11 +1102,16 @@ def lora_settings(model: nn.Module, cfg: Config) -> dict:
     elif tuple(tu.target_modules) != ('all-linear',): kw['target_modules'] = list(tu.target_modules)
     return kw
 
+# %% ../nbs/10_train.ipynb #40ac0s00
 def tiny_corpus() -> list:
     "Tokenizer lines for a tiny model that trains on the synthetic world: its text and every prompt."
     return text_corpus() + prompt_corpus()
 
-def build_model(cfg: Config, precision: Precision, accelerator=None) -> tuple:
+# %% ../nbs/10_train.ipynb #40ac0s10
+def build_model(cfg: Config, # the run's config
+                precision: Precision, # the run's precision (weight dtype)
+                accelerator=None, # the run's Accelerator (its device), or None
+               ) -> tuple:
     "(model, processor, reference) for a run: loaded (or built tiny), tuned per the tuner section, reference copied before."
     mc = cfg.model
     if not mc.model: raise ConfigError(f'{cfg.source}: model.model: no checkpoint folder set; name a local Qwen3-VL folder')
@@ -1213,20 +1137,30 @@ def build_model(cfg: Config, precision: Precision, accelerator=None) -> tuple:
 # %% ../nbs/10_train.ipynb #013da401
 CONVERSATION_TEXT = 'conversation_text.txt'
 
-def conversation_text_path(cfg: Config, run_dir) -> Path:
+def conversation_text_path(cfg: Config, # the run's config
+                           run_dir, # the run folder
+                          ) -> Path:
     "Where `custom.dump_conversation_text` writes: `dump_conversation_path` (relative paths under the run folder), else <run>/conversation_text.txt."
     p = cfg.custom.dump_conversation_path
     if not p: return Path(run_dir)/CONVERSATION_TEXT
     p = Path(p).expanduser()
     return p if p.is_absolute() else Path(run_dir)/p
 
-def rendered_conversation(sample: dict, tokenizer) -> str:
+# %% ../nbs/10_train.ipynb #013das01
+def rendered_conversation(sample: dict, # one encoded sample
+                          tokenizer, # the processor's tokenizer
+                         ) -> str:
     "A sample's tokens as text (each run of image placeholders shown once, with its length), then its supervised part."
     pad = '<|image_pad|>'
     text = re.sub(f'(?:{re.escape(pad)})+', lambda m: f'{pad}×{len(m.group(0)) // len(pad)}', tokenizer.decode(sample['input_ids']))
     return f"{text}\n--- supervised ---\n{tokenizer.decode(sample['input_ids'][sample['labels'] != IGNORE_INDEX])}"
 
-def write_conversation_text(dataset, processor, dest, n: int = 1) -> Path:
+# %% ../nbs/10_train.ipynb #013das11
+def write_conversation_text(dataset, # the training dataset
+                            processor, # the model's processor
+                            dest, # the text file
+                            n: int = 1, # samples written
+                           ) -> Path:
     "Write the rendered conversations of the first `n` samples of `dataset` to `dest`, each headed by its dataset and record."
     dest = Path(dest); dest.parent.mkdir(parents=True, exist_ok=True)
     parts = []
@@ -1238,7 +1172,9 @@ def write_conversation_text(dataset, processor, dest, n: int = 1) -> Path:
     return dest
 
 # %% ../nbs/10_train.ipynb #48e653c0
-def agreed_run_dir(cfg: Config, accelerator) -> Path:
+def agreed_run_dir(cfg: Config, # the run's config
+                   accelerator, # the run's Accelerator
+                  ) -> Path:
     "The run folder, chosen on the main process (a new version folder has a timestamp) and shared with the others."
     d = [str(run_folder(cfg.training))] if accelerator.is_main_process else [None]
     if accelerator.num_processes > 1:
@@ -1246,6 +1182,7 @@ def agreed_run_dir(cfg: Config, accelerator) -> Path:
         broadcast_object_list(d)
     return Path(d[0])
 
+# %% ../nbs/10_train.ipynb #48e65s00
 def train(config, # a Config, or the path of a YAML config
           overrides: dict = None, # dotted-key overrides applied to a YAML config ({'training.max_steps': 3})
           merge: bool = False, # LoRA: also write <run>/merged (adapter merged into the base)
@@ -1283,7 +1220,8 @@ def train(config, # a Config, or the path of a YAML config
     return res
 
 # %% ../nbs/10_train.ipynb #328829aa
-def parse_overrides(items: list) -> dict:
+def parse_overrides(items: list, # `key=value` strings from the command line
+                   ) -> dict:
     "{'training.max_steps': 3, ...} from ['training.max_steps=3', ...] (values parsed as YAML)."
     out = {}
     for it in items or []:
@@ -1292,6 +1230,7 @@ def parse_overrides(items: list) -> dict:
         out[k.strip()] = yaml.safe_load(v) if v.strip() else None
     return out
 
+# %% ../nbs/10_train.ipynb #32882s0a
 @call_parse
 def train_cli(config: str, # the YAML training config
               overrides: Annotated[str, {'nargs': '*'}] = None, # KEY=VALUE settings on top of the config, e.g. training.max_steps=10

@@ -4,6 +4,10 @@ nbdev's own notebook processing (`proc_nbs`: show_doc, hidden cells, frontmatter
 (pure Python) renders the `_quarto.yml` site there, which we move to `docs/`. Where quarto is installed,
 `nbdev-docs` builds the same site from the same files. The sidebar (sections Tutorials / Explanations / API) is generated here
 from the notebook file names, so adding a notebook is all it takes to add a page.
+
+At docs time nbdev executes exported cells, `show_doc` cells and every cell that holds an import (so that `show_doc`
+sees the names), and nothing else. A cell that mixes an import with other code would then run without the cells
+before it, so the notebooks keep their imports in cells of their own (nbdev warns about mixed cells).
 """
 import os, shutil, subprocess, sys
 from pathlib import Path
@@ -60,29 +64,11 @@ def apply_output_files(proc: Path):
         for old, new in moves.items(): txt = re.sub(rf'(?<![\w/.]){re.escape(old)}\b', new, txt)
         yml.unlink(); yml.write_text(txt, encoding='utf-8')  # unlink first: the staged _quarto.yml may be a link
 
-def docs_exec_imports_only():
-    """nbdev executes, at docs time, every cell holding an import (so `show_doc` can see the names). A test cell that
-    also holds code (e.g. `import x; x.f(tmp)`) would then run out of order and fail. Run exported cells, `show_doc`
-    cells and pure-import cells as nbdev does; skip cells whose top level mixes imports with other code."""
-    import ast
-    import nbdev.processors as P
-    orig = P._do_eval
-    def _do_eval(cell):
-        res = orig(cell)
-        if not res or cell.directives_.keys() & {'export', 'exports', 'exporti', 'exec_doc'}: return res
-        trees = cell.parsed_() or []
-        body = [n for t in trees for n in getattr(t, 'body', [t])]
-        if any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body) and \
-           not all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body) and not P._show_docs(trees): return None
-        return res
-    P._do_eval = _do_eval
-
 def main():
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     os.chdir(ROOT)
     ensure_quarto_link(); write_sidebar(); write_nbdev_yml()
     from nbdev.serve import proc_nbs
-    docs_exec_imports_only()
     proc_nbs(n_workers=0, force=True)
     proc = ROOT/'_proc'
     apply_output_files(proc)

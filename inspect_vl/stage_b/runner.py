@@ -4,217 +4,193 @@
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #3bcd751f
 from __future__ import annotations
-import dataclasses, difflib, importlib, json, logging, os, re, shutil, sys, time
-from dataclasses import dataclass, field, asdict, fields, MISSING
+import functools, importlib, inspect, json, shutil, sys, time
+from collections.abc import Mapping
+from dataclasses import dataclass, asdict
 from pathlib import Path
-from typing import Callable
+from typing import Literal
 
-import yaml
+from fastcore.basics import patch
 from fastcore.script import anno_parser
-import functools, inspect
 
-from ..generate import DecodeSettings, GenerationResult
-from .verdicts import (Ticket, Candidate, Selection, ingest_stage_a, rollout_conversation, rollout_system_prompt,
-    rollout_user_prompt, select_verdict, is_gradient_candidate, compute_metrics, epoch_order, shard_bounds, clean_reason,
-    ScriptedGenerator, SimulatedKill, keyword_policy, summaries_from_prompt, STAGE_B_MISSION_FOCUS, DOMAIN_PACKS, log)
-from inspect_vl.stage_b.guidance import (ReflectionConfig, Reflector, ExperienceRecord, HypothesisPool, GuidanceRepository,
-    MissionGuidanceError, GuidanceCorruptError, setup_run_guidance, restore_last_snapshot, read_guidance_file, parse_mission_section,
-    now_iso, extract_json)
+from ..config import ConfigError, FrozenDict, _Section, _f, _build, _Context, _Layer, load_section
+from ..generate import DecodeSettings
 from ..io import append_jsonl, read_jsonl, atomic_write_json, atomic_write_text
 from ..logging_utils import setup_logging
+from ..prompts import STAGE_B_DOMAIN_HINTS
+from ..seeds import epoch_order
 from ..stage_a import process_state
+from .verdicts import (Ticket, Candidate, ingest_stage_a, rollout_conversation, select_verdict,
+    is_gradient_candidate, compute_metrics, shard_bounds, clean_reason, log)
+from .guidance import (MissionGuidanceError, setup_run_guidance, restore_last_snapshot, read_guidance_file,
+    parse_mission_section, now_iso)
+from .reflection import ReflectionConfig, Reflector, ExperienceRecord, HypothesisPool
 
 # %% auto #0
-__all__ = ['ARTIFACT_JSONL', 'RUN_END_FILES', 'LEGACY_FILES', 'LEGACY_DIRS', 'DEFAULT_STOP', 'WORLD_MISSION', 'WORLD_RULE',
-           'PARTIAL_RULE', 'SCHEMA_KEYS', 'stage_b_cli', 'stage_b_report_cli', 'guidance_restore_cli',
-           'StageBConfigError', 'ModelConfig', 'GuidanceConfig', 'OutputConfig', 'DecodeConfig', 'SamplerConfig',
-           'SelectionConfig', 'ManualReviewConfig', 'RunnerConfig', 'LifecycleConfig', 'DistillationConfig',
-           'StageBConfig', 'config_from_dict', 'load_stage_b_config', 'config_to_dict', 'RunArtifacts',
-           'decode_settings', 'rollout', 'StageBRunner', 'write_need_review_summary', 'rebuild_group_report',
-           'world_rows', 'scripted_world_generator', 'make_scripted_world', 'verify_run_artifacts', 'plot_metrics',
-           'stable_view', 'make_generator', 'console_command']
+__all__ = ['ARTIFACT_JSONL', 'RUN_END_FILES', 'LEGACY_FILES', 'LEGACY_DIRS', 'DEFAULT_STOP', 'SCHEMA_KEYS', 'stage_b_cli',
+           'stage_b_report_cli', 'guidance_restore_cli', 'StageBConfigError', 'ModelConfig', 'GuidanceConfig',
+           'OutputConfig', 'DecodeConfig', 'SamplerConfig', 'SelectionConfig', 'ManualReviewConfig', 'RunnerConfig',
+           'LifecycleConfig', 'DistillationConfig', 'StageBConfig', 'load_stage_b_config', 'config_from_dict',
+           'config_to_dict', 'RunArtifacts', 'decode_settings', 'rollout', 'StageBRunner', 'write_need_review_summary',
+           'rebuild_group_report', 'verify_run_artifacts', 'plot_metrics', 'stable_view', 'make_generator',
+           'console_command']
 
-# %% ../../nbs/13c_stage_b_runner.ipynb #6996ba23
-class StageBConfigError(ValueError):
-    "A Stage-B config file is invalid (the message names the file, the key path and the fix)."
+# %% ../../nbs/13c_stage_b_runner.ipynb #3ded1ccb
+class StageBConfigError(ConfigError):
+    "A Stage-B config is invalid (the message names the file, the line, the key path and the fix)."
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #1b7fbb01
 @dataclass(frozen=True)
-class ModelConfig:
+class ModelConfig(_Section):
     "`model`: what the CLI loads; the runner itself only needs a `Generator`."
-    model_name_or_path: str|None = None
-    torch_dtype: str|None = None
-    device_map: str|None = None
-    attn_implementation: str|None = None
+    model_name_or_path: str|None = None       # the checkpoint folder the default generator loads
+    torch_dtype: str|None = None              # weight dtype (None: the generator's default)
+    device_map: str|None = None               # where the weights go (e.g. cuda:0)
+    attn_implementation: str|None = None      # attention kernel (alias: attn_impl)
     generator: str = 'inspect_vl.generate:load_generator'   # module:function(ModelConfig) -> Generator
+    _aliases = {'attn_impl': 'attn_implementation'}
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #2ef7e8b6
 @dataclass(frozen=True)
-class GuidanceConfig:
+class GuidanceConfig(_Section):
     "`guidance`: the global seed file, snapshots kept, rerun behaviour."
-    path: str
-    retention: int
-    reset_on_rerun: bool = False
+    path: str = _f(nonempty=True, help='the global guidance JSON')    # the global guidance file (never written)
+    retention: int = _f(gt=0, help='snapshots kept, e.g. 5')          # snapshots kept in the run folder
+    reset_on_rerun: bool = False              # a rerun re-seeds from the global file instead of continuing
 
 @dataclass(frozen=True)
-class OutputConfig:
+class OutputConfig(_Section):
     "`output`: run dir = `{root}/{mission}/{run_name}`."
-    root: str
-    run_name: str
-    group_report: bool = True
+    root: str = _f(nonempty=True, help='the folder of all runs')      # the folder of all runs
+    run_name: str = _f(nonempty=True, help='this run')                # the run's folder under root/mission
+    group_report: bool = True                 # write group_report_delta.jsonl and group_report.jsonl
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #77537514
 @dataclass(frozen=True)
-class DecodeConfig:
+class DecodeConfig(_Section):
     "One entry of `sampler.grid`."
-    temperature: float
-    top_p: float
-    max_new_tokens: int
-    repetition_penalty: float = 1.0
-    no_repeat_ngram_size: int|None = None
-    seed: int|None = None
-    stop: tuple = ()
+    temperature: float = _f(help='0 = greedy')           # 0 = greedy
+    top_p: float = _f(help='nucleus mass, in (0, 1]')    # nucleus mass when sampling
+    max_new_tokens: int = _f(help='e.g. 128')            # generation cap per answer
+    repetition_penalty: float = 1.0                      # 1.0 = none
+    no_repeat_ngram_size: int|None = None                # n > 0: no n-gram repeats; null or 0: off
+    seed: int|None = None                                # sampling seed (sample i uses seed + i)
+    stop: tuple[str, ...] = _f((), none_is_empty=True)   # extra stop strings (empty: DEFAULT_STOP)
 
+    @staticmethod
+    def _resolve(v, fail, given):
+        "The engine's checks, the key at fault named (each DecodeSettings message starts with it)."
+        try: DecodeSettings(temperature=v['temperature'], top_p=v['top_p'], max_new_tokens=v['max_new_tokens'],
+                            repetition_penalty=v['repetition_penalty'], no_repeat_ngram_size=v['no_repeat_ngram_size'] or 0)
+        except ValueError as e: k, _, msg = str(e).partition(' '); fail(k, msg)
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #af427ea2
 @dataclass(frozen=True)
-class SamplerConfig:
+class SamplerConfig(_Section):
     "`sampler`: the decode grid and samples per decode (candidates per ticket = len(grid) × samples_per_decode)."
-    grid: tuple
-    samples_per_decode: int
+    grid: tuple[DecodeConfig, ...] = _f(help='a list of decode settings')   # one decode per entry
+    samples_per_decode: int = _f(gt=0, help='e.g. 1')                      # samples per grid entry
 
+    @staticmethod
+    def _resolve(v, fail, given):
+        if not v['grid']: fail('grid', 'must be a non-empty list of decode settings')
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #e009606c
 @dataclass(frozen=True)
-class SelectionConfig:
+class SelectionConfig(_Section):
     "`selection`: validated; the policy is fixed (majority, ties -> fail, then lowest temperature)."
-    policy: str
-    tie_break: str
+    policy: Literal['top_label', 'top_semantic'] = _f(help='top_label')     # the reference's names of the one policy
+    tie_break: Literal['temperature'] = _f(help='temperature')             # the only tie break
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #ee0faaa0
 @dataclass(frozen=True)
-class ManualReviewConfig:
+class ManualReviewConfig(_Section):
     "`manual_review`: vote share below which a ticket is `low_agreement`."
-    min_verdict_agreement: float = 0.8
+    min_verdict_agreement: float = _f(0.8, ge=0, le=1)   # below this share of votes a ticket goes to review
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #7c7e2304
 @dataclass(frozen=True)
-class RunnerConfig:
+class RunnerConfig(_Section):
     "`runner`: epochs, per-rank rollout batch, metrics window."
-    epochs: int
-    per_rank_rollout_batch_size: int = 1
-    logging_steps: int = 256
-    rollout_batch_size: int|None = None   # legacy key: ignored (with a warning)
-    stop_when_converged: bool = False     # stop after an epoch that applied no guidance change
+    epochs: int = _f(gt=0, help='e.g. 2')                # passes over the tickets
+    per_rank_rollout_batch_size: int = _f(1, gt=0)       # tickets per rollout batch on each process
+    logging_steps: int = _f(256, gt=0)                   # tickets per metrics window
+    rollout_batch_size: int|None = None                  # legacy key: no effect (a warning)
+    stop_when_converged: bool = False                    # stop after an epoch that applied no guidance change
+    _compat = {'rollout_batch_size': 'a legacy key; the batch is per_rank_rollout_batch_size on every process'}
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #b64f77e7
 @dataclass(frozen=True)
-class LifecycleConfig:
+class LifecycleConfig(_Section):
     "`guidance_lifecycle`: low-confidence rule cleanup (after the run, or after every epoch)."
-    confidence_drop_threshold: float = 0.35
-    min_miss_before_drop: int = 3
-    enable_auto_cleanup: bool = True
-    cleanup_every_epoch: bool = False
+    confidence_drop_threshold: float = 0.35   # a learned rule below this confidence ...
+    min_miss_before_drop: int = 3             # ... with at least this many misses is removed
+    enable_auto_cleanup: bool = True          # clean up at all
+    cleanup_every_epoch: bool = False         # also after every epoch but the last (default: after the run only)
 
 @dataclass(frozen=True)
-class DistillationConfig:
+class DistillationConfig(_Section):
     "`stage_b_distillation`: chat rows of the converged last epoch."
-    enabled: bool = True
-    log_chatml_path: str|None = None
+    enabled: bool = True                      # write them when the guidance converged
+    log_chatml_path: str|None = None          # where (default: distill_chatml.jsonl in the run folder)
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #b9093f78
 @dataclass(frozen=True)
-class StageBConfig:
+class StageBConfig(_Section):
     "The whole Stage-B config."
-    seed: int
-    stage_a_paths: tuple
-    guidance: GuidanceConfig
-    output: OutputConfig
-    sampler: SamplerConfig
-    selection: SelectionConfig
-    runner: RunnerConfig
-    reflection: ReflectionConfig = ReflectionConfig()
-    model: ModelConfig = ModelConfig()
-    manual_review: ManualReviewConfig = ManualReviewConfig()
-    domain_map: dict = field(default_factory=dict)
-    default_domain: str|None = None
-    guidance_lifecycle: LifecycleConfig|None = None
-    stage_b_distillation: DistillationConfig = DistillationConfig()
+    seed: int = _f(help='e.g. 17')                                         # seeds the epoch order and the reflection calls
+    stage_a_paths: tuple[str, ...] = _f(help='Stage-A JSONL file(s)')      # one path or a list (one mission)
+    guidance: GuidanceConfig = _f()
+    output: OutputConfig = _f()
+    sampler: SamplerConfig = _f()
+    selection: SelectionConfig = _f()
+    runner: RunnerConfig = _f()
+    reflection: ReflectionConfig = _f(factory=ReflectionConfig)
+    model: ModelConfig = _f(factory=ModelConfig)
+    manual_review: ManualReviewConfig = _f(factory=ManualReviewConfig)
+    domain_map: Mapping|None = _f(factory=FrozenDict)                     # mission -> bbu | rru
+    default_domain: str|None = None                                        # the domain of missions not in domain_map
+    guidance_lifecycle: LifecycleConfig|None = None                        # null: no cleanup
+    stage_b_distillation: DistillationConfig = _f(factory=DistillationConfig)
+    _top_level = True
 
-    def domain_for(self, mission:str) -> str:
-        "`domain_map[mission]`, else `default_domain`; must be bbu or rru."
-        d = self.domain_map.get(mission) or self.default_domain
-        if d is None: raise StageBConfigError(f'no domain for mission {mission!r}: set domain_map.{mission} or default_domain (bbu | rru)')
-        if d not in DOMAIN_PACKS: raise StageBConfigError(f'domain {d!r} for mission {mission!r}: must be one of {sorted(DOMAIN_PACKS)}')
-        return d
+    @staticmethod
+    def _resolve(v, fail, given):
+        if not v['stage_a_paths']: fail('stage_a_paths', 'give one path or a list of Stage-A JSONL files')
+        if v['domain_map'] is None: v['domain_map'] = FrozenDict()
 
-# %% ../../nbs/13c_stage_b_runner.ipynb #8d1182c9
-_SECTIONS = dict(guidance=GuidanceConfig, output=OutputConfig, sampler=SamplerConfig, selection=SelectionConfig, runner=RunnerConfig,
-                 reflection=ReflectionConfig, model=ModelConfig, manual_review=ManualReviewConfig, guidance_lifecycle=LifecycleConfig,
-                 stage_b_distillation=DistillationConfig)
-_ALIASES = {('model', 'attn_impl'): 'attn_implementation'}
+# %% ../../nbs/13c_stage_b_runner.ipynb #7a9a1c67
+@patch
+def domain_for(self:StageBConfig, mission:str, # the run's mission
+              ) -> str:
+    "`domain_map[mission]`, else `default_domain`; must be bbu or rru."
+    d = self.domain_map.get(mission) or self.default_domain
+    if d is None: raise StageBConfigError(f'no domain for mission {mission!r}: set domain_map.{mission} or default_domain (bbu | rru)')
+    if d not in STAGE_B_DOMAIN_HINTS: raise StageBConfigError(f'domain {d!r} for mission {mission!r}: must be one of {sorted(STAGE_B_DOMAIN_HINTS)}')
+    return d
 
-def _build(cls, data, where:str, src:str):
-    "Instantiate dataclass `cls` from mapping `data`; errors name `src: where.key`."
-    if not isinstance(data, dict): raise StageBConfigError(f'{src}: {where}: must be a mapping, got {type(data).__name__}')
-    known = {f.name: f for f in fields(cls)}
-    kw = {}
-    for k, v in data.items():
-        k = _ALIASES.get((where, k), k)
-        if k not in known:
-            near = difflib.get_close_matches(str(k), known, n=1)
-            raise StageBConfigError(f"{src}: {where + '.' if where else ''}{k}: unknown key" + (f"; did you mean '{near[0]}'?" if near else '')
-                                    + f" known: {', '.join(known)}")
-        kw[k] = v
-    for name, f in known.items():
-        if f.default is MISSING and f.default_factory is MISSING and name not in kw:
-            raise StageBConfigError(f"{src}: {where + '.' if where else ''}{name}: required key missing")
-    for name, sub in _SECTIONS.items():
-        if cls is StageBConfig and name in kw and kw[name] is not None: kw[name] = _build(sub, kw[name], name, src)
-    if cls is SamplerConfig:
-        grid = kw.get('grid')
-        if not isinstance(grid, list) or not grid: raise StageBConfigError(f'{src}: sampler.grid: must be a non-empty list of decode settings')
-        kw['grid'] = tuple(_build(DecodeConfig, g, f'sampler.grid[{i}]', src) for i, g in enumerate(grid))
-    if cls is DecodeConfig: kw['stop'] = tuple(kw.get('stop') or ())
-    if cls is StageBConfig:
-        p = kw['stage_a_paths']; kw['stage_a_paths'] = tuple([p] if isinstance(p, str) else (p or ()))
-        kw['domain_map'] = dict(kw.get('domain_map') or {})
-    try: return cls(**kw)
-    except (TypeError, ValueError) as e: raise StageBConfigError(f'{src}: {where or "config"}: {e}') from None
-
-def _check(cfg:StageBConfig, src:str):
-    "Value checks that need several keys."
-    def bad(path, msg): raise StageBConfigError(f'{src}: {path}: {msg}')
-    if not isinstance(cfg.seed, int) or isinstance(cfg.seed, bool): bad('seed', f'must be an int, got {cfg.seed!r}')
-    if not cfg.stage_a_paths: bad('stage_a_paths', 'give one path or a list of Stage-A JSONL files')
-    if cfg.guidance.retention < 1: bad('guidance.retention', 'must be > 0')
-    if cfg.sampler.samples_per_decode < 1: bad('sampler.samples_per_decode', 'must be > 0')
-    for i, d in enumerate(cfg.sampler.grid):
-        try: DecodeSettings(temperature=d.temperature, top_p=d.top_p, max_new_tokens=d.max_new_tokens, repetition_penalty=d.repetition_penalty,
-                            no_repeat_ngram_size=d.no_repeat_ngram_size or 0)
-        except ValueError as e: bad(f'sampler.grid[{i}]', str(e))
-    if cfg.selection.policy not in ('top_label', 'top_semantic'): bad('selection.policy', f'{cfg.selection.policy!r} is not top_label or top_semantic')
-    if cfg.selection.tie_break != 'temperature': bad('selection.tie_break', f'{cfg.selection.tie_break!r}: the only tie break is temperature')
-    if not 0 <= cfg.manual_review.min_verdict_agreement <= 1: bad('manual_review.min_verdict_agreement', 'must be in [0, 1]')
-    if cfg.runner.epochs < 1: bad('runner.epochs', 'must be > 0')
-    if cfg.runner.per_rank_rollout_batch_size < 1: bad('runner.per_rank_rollout_batch_size', 'must be > 0')
-    if cfg.runner.logging_steps < 1: bad('runner.logging_steps', 'must be > 0')
-    r = cfg.reflection                # fixed behaviours: other values are refused rather than ignored
-    if r.allow_uncertain: bad('reflection.allow_uncertain', 'verdicts are binary (pass / fail); uncertain answers are never accepted, set it to false or delete it')
-    if r.eligibility_policy != 'selected_mismatch_or_all_wrong':
-        bad('reflection.eligibility_policy', f'{r.eligibility_policy!r}: the only policy is selected_mismatch_or_all_wrong (a ticket is reflected on when the '
-            'selected verdict misses the label or every candidate does); delete the key')
-    if r.all_wrong_strategy != 'learn': bad('reflection.all_wrong_strategy', f'{r.all_wrong_strategy!r}: the only strategy is learn; delete the key')
-    if cfg.runner.rollout_batch_size is not None: log.warning('%s: runner.rollout_batch_size is a legacy key and is ignored; use per_rank_rollout_batch_size', src)
-    for k in ('decision_prompt_path', 'ops_prompt_path'):
-        p = getattr(cfg.reflection, k)
-        if p is not None and (not Path(p).exists() or not Path(p).read_text(encoding='utf-8').strip()):
-            bad(f'reflection.{k}', f'{p} is missing or empty; point it to a non-empty prompt file or remove the key for the built-in prompt')
-    return cfg
-
-def config_from_dict(data:dict, src:str='<dict>') -> StageBConfig:
-    "A validated StageBConfig from a mapping."
-    if not isinstance(data, dict): raise StageBConfigError(f'{src}: the top level must be a mapping of sections')
-    return _check(_build(StageBConfig, data, '', src), src)
-
-def load_stage_b_config(path) -> StageBConfig:
+# %% ../../nbs/13c_stage_b_runner.ipynb #0f483432
+def load_stage_b_config(path, # a Stage-B YAML file (its `extends` chain is followed)
+                        overrides:Mapping=None, # values applied on top, nested or with dotted keys
+                       ) -> StageBConfig:
     "Read a Stage-B YAML config into a validated, frozen StageBConfig."
-    path = Path(path)
-    if not path.exists(): raise StageBConfigError(f'{path}: config file not found')
-    try: data = yaml.safe_load(path.read_text(encoding='utf-8'))
-    except yaml.YAMLError as e: raise StageBConfigError(f'{path}: not valid YAML: {e}') from None
-    return config_from_dict(data, str(path))
+    try: return load_section(StageBConfig, path, overrides)
+    except StageBConfigError: raise
+    except ConfigError as e: raise StageBConfigError(str(e)) from None
 
-def config_to_dict(cfg:StageBConfig) -> dict:
+# %% ../../nbs/13c_stage_b_runner.ipynb #664e5f76
+def config_from_dict(data:Mapping, # the config as a mapping of sections
+                     src:str='<dict>', # the name errors give as the file
+                    ) -> StageBConfig:
+    "A validated StageBConfig from a mapping."
+    if not isinstance(data, Mapping): raise StageBConfigError(f'{src}: the top level must be a mapping of sections')
+    try: return _build(StageBConfig, data, (), _Context([_Layer(dict(data), src, {})], src, schema=StageBConfig))
+    except StageBConfigError: raise
+    except ConfigError as e: raise StageBConfigError(str(e)) from None
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #30128302
+def config_to_dict(cfg:StageBConfig, # a loaded config
+                  ) -> dict:
     "The resolved config as plain JSON-able data."
     return json.loads(json.dumps(asdict(cfg), default=list))
 
@@ -227,7 +203,8 @@ LEGACY_DIRS = ('reflection_cache',)
 
 class RunArtifacts:
     "The files of one Stage-B run folder."
-    def __init__(self, run_dir): self.dir = Path(run_dir)
+    def __init__(self, run_dir, # the run folder
+                ): self.dir = Path(run_dir)
     def __getitem__(self, name) -> Path: return self.dir/name
     def reset(self):
         "Empty every per-run artifact (guidance.json and snapshots/ are kept; half-finished `*.tmp` writes of a killed run go)."
@@ -237,19 +214,31 @@ class RunArtifacts:
         atomic_write_json(self['hypotheses.json'], {}, fsync=False)
         for n in RUN_END_FILES + LEGACY_FILES: self[n].unlink(missing_ok=True)
         for n in LEGACY_DIRS: shutil.rmtree(self[n], ignore_errors=True)
-    def append(self, name:str, row:dict): append_jsonl(self[name], row)
-    def rows(self, name:str) -> list: return read_jsonl(self[name])
+    def append(self, name:str, # an artifact file name, e.g. selections.jsonl
+               row:dict, # the row to append
+              ): append_jsonl(self[name], row)
+    def rows(self, name:str, # an artifact file name, e.g. selections.jsonl
+            ) -> list: return read_jsonl(self[name])
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #ea02f5c8
 DEFAULT_STOP = ('\nassistant', 'assistant\n', 'assistant:', 'Assistant:', '<|endoftext|>', '</s>', '<|im_end|>')
 
-def decode_settings(d:DecodeConfig, sample_index:int=0) -> DecodeSettings:
+def decode_settings(d:DecodeConfig, # one entry of sampler.grid
+                    sample_index:int=0, # the sample of that entry (its seed is seed + sample_index)
+                   ) -> DecodeSettings:
     "The engine's DecodeSettings for grid entry `d` and sample `sample_index`."
     return DecodeSettings(temperature=d.temperature, top_p=d.top_p, repetition_penalty=d.repetition_penalty, max_new_tokens=d.max_new_tokens,
                           no_repeat_ngram_size=d.no_repeat_ngram_size or 0,
                           stop=tuple(d.stop) or DEFAULT_STOP, seed=None if d.seed is None else d.seed + sample_index)
 
-def rollout(generator, tickets:list, experiences:dict, domain:str, grid:tuple, samples_per_decode:int=1) -> list:
+# %% ../../nbs/13c_stage_b_runner.ipynb #3df8e3b6
+def rollout(generator, # the shared model (a Generator)
+            tickets:list, # the tickets of this process
+            experiences:dict, # the guidance experiences the prompts carry
+            domain:str, # the domain hints: 'bbu' or 'rru'
+            grid:tuple, # sampler.grid
+            samples_per_decode:int=1, # samples per grid entry
+           ) -> list:
     "Candidates for each ticket (one list per ticket, in order)."
     if not tickets: return []
     convs = [rollout_conversation(t, experiences, domain) for t in tickets]
@@ -283,7 +272,7 @@ def _distributed(state):
     def bcast(x): box = [x]; broadcast_object_list(box, from_process=0); return box[0]
     return state.num_processes, state.process_index, state.is_main_process, bcast, gather_object
 
-# %% ../../nbs/13c_stage_b_runner.ipynb #096ac539
+# %% ../../nbs/13c_stage_b_runner.ipynb #efca8ebf
 class StageBRunner:
     "The Stage-B verdict loop over one mission's tickets."
     def __init__(self, cfg:StageBConfig, # the validated config
@@ -303,186 +292,217 @@ class StageBRunner:
         self.art = RunArtifacts(self.run_dir)
         self.global_step, self.seconds = 0, 0.0
 
-    # ---- bookkeeping on rank 0 ------------------------------------------------------------------------------
-    def _outcome(self, t:Ticket, verdict, manual:bool, manual_reason=None, selection_row=None, candidates=None):
-        self.outcomes[t.ticket_key] = dict(group_id=t.group_id, mission=t.mission, gt_label=t.label, model_verdict=verdict, in_manual_review=manual)
-        self.delta[t.ticket_key] = dict(manual_reason=manual_reason, selection=selection_row, candidates=candidates or [])
-
-    def _failure(self, t:Ticket, reason:str, raw_text=..., **extra):
-        row = dict(ticket_key=t.ticket_key, group_id=t.group_id, mission=t.mission, gt_label=t.label, reason=reason)
-        if raw_text is not ...: row['raw_text'] = raw_text
-        self.art.append('failure_malformed.jsonl', row | extra)
-
-    def _on_need_review(self, row:dict, rec:ExperienceRecord):
-        self.art.append('need_review_queue.jsonl', row)
-        o = self.outcomes.get(row['ticket_key'])
-        if o is not None: o.update(in_manual_review=True, model_verdict=row['pred_verdict'])
-        if row['ticket_key'] in self.delta: self.delta[row['ticket_key']]['manual_reason'] = row['reason_code']
-
-    def _on_reflection(self, row:dict): self.art.append('reflection.jsonl', row)
-
-    def _timing(self, epoch_steps_left:int):
-        el = time.perf_counter() - self.t0
-        gps = self.global_step / el if el > 0 else 0.0
-        left_run = epoch_steps_left + (self.cfg.runner.epochs - self.epoch) * len(self.tickets)
-        return dict(elapsed_seconds=round(el, 3), groups_per_second=round(gps, 3),
-                    eta_seconds_epoch=round(epoch_steps_left / gps, 3) if gps else None, eta_seconds_run=round(left_run / gps, 3) if gps else None)
-
-    def _flush_window(self, event:str):
-        if not self.window: return
-        rows = [self.outcomes[k] for k in self.window]
-        row = dict(event=event, epoch=self.epoch, epoch_step_start=self.window_start, epoch_step_end=self.epoch_step,
-                   global_step=self.global_step, logging_steps=self.cfg.runner.logging_steps)
-        row |= self._timing(len(self.tickets) - self.epoch_step)
-        row |= dict(exclude_manual_review=compute_metrics(r for r in rows if not r['in_manual_review']), include_manual_review=compute_metrics(rows))
-        self.art.append('metrics.jsonl', row)
-        if self.cfg.output.group_report:
-            for k in self.window:
-                o, d = self.outcomes[k], self.delta[k]
-                self.art.append('group_report_delta.jsonl', dict(
-                    logged_event=event, logged_epoch=self.epoch, logged_epoch_step=self.epoch_step, logged_global_step=self.global_step,
-                    logging_steps=self.cfg.runner.logging_steps, ticket_key=k, group_id=o['group_id'], mission=o['mission'], gt_label=o['gt_label'],
-                    model_verdict=o['model_verdict'], in_manual_review=o['in_manual_review'], manual_reason=d['manual_reason'],
-                    selection=d['selection'], candidates=d['candidates'], guidance_step=self.guidance_step,
-                    reflection_cycle=self.reflector.reflection_cycle, last_reflection_id=self.reflector.last_reflection_id))
-        self.window, self.window_start = [], self.epoch_step + 1
-
-    # ---- one ticket on rank 0 -------------------------------------------------------------------------------
-    def _process(self, t:Ticket, cands, g0):
-        self.epoch_step += 1; self.global_step += 1
-        key, mr = t.ticket_key, self.reflector
-        brief = [dict(candidate_index=c.index, verdict=c.verdict, reason=c.reason, decode=c.decode, format_ok=c.format_ok, label_match=c.label_match)
-                 for c in cands or []]
-        if not cands:
-            self._failure(t, 'no_candidates', None, **({'error': self.rollout_errors[key]} if key in self.rollout_errors else {}))
-            self._outcome(t, None, True, 'no_candidates')
-        elif any(not c.format_ok for c in cands):
-            self._failure(t, 'format_error', next(c.text for c in cands if not c.format_ok))
-            self._outcome(t, None, True, 'format_error', candidates=brief)
-        else:
-            try: sel = select_verdict(cands, t.label, t.per_image, g0, self.cfg.manual_review.min_verdict_agreement)
-            except Exception as e:
-                self._failure(t, f'selection_error: {e}'); self._outcome(t, None, True, 'selection_error', candidates=brief); sel = None
-            if sel is not None:
-                common = dict(group_id=t.group_id, mission=t.mission)
-                for c in cands:
-                    self.art.append('trajectories.jsonl', common | dict(reflection_cycle=mr.reflection_cycle, guidance_step=self.guidance_step,
-                        result=dict(candidate_index=c.index, decode=c.decode, text=c.text, verdict=c.verdict, reason=c.reason, format_ok=c.format_ok,
-                                    created_at=c.created_at, warnings=[], label_match=c.label_match, vote_strength=sel.vote_strength,
-                                    low_agreement=sel.low_agreement, needs_manual_review=sel.needs_manual_review),
-                        epoch=self.epoch, ticket_key=key, gt_label=t.label))
-                srow = common | dict(result=dict(verdict=sel.verdict, reason=sel.reason, vote_strength=sel.vote_strength, label_match=sel.label_match,
-                        selected_candidate=sel.selected_candidate, guidance_step=self.guidance_step, reflection_change=mr.last_reflection_id,
-                        reflection_cycle=mr.reflection_cycle, manual_review_recommended=sel.needs_manual_review, eligible=True, ineligible_reason=None,
-                        warnings=list(sel.warnings), conflict_flag=sel.conflict_flag, needs_manual_review=sel.needs_manual_review,
-                        low_agreement='low_agreement' in sel.warnings),
-                        epoch=self.epoch, epoch_step=self.epoch_step, global_step=self.global_step, ticket_key=key, gt_label=t.label)
-                self.art.append('selections.jsonl', srow)
-                self.last_selections[key] = (t, srow)
-                self._outcome(t, sel.verdict, False, selection_row=srow, candidates=brief)
-                if is_gradient_candidate(sel, cands):
-                    mr.add(ExperienceRecord(t, cands, sel, self.guidance_step, self.epoch_step, self.global_step))
-                else: mr.feedback_now(sel.label_match)
-        self.window.append(key)
-        if self.epoch_step % self.cfg.runner.logging_steps == 0: self._flush_window('logging_steps')
-
-    # ---- rollout on every rank ------------------------------------------------------------------------------
-    def _rollout_shard(self, tickets, experiences):
-        try: return rollout(self.gen, tickets, experiences, self.domain, self.cfg.sampler.grid, self.cfg.sampler.samples_per_decode)
-        except Exception as e:   # the run goes on: a failing batch is retried one ticket at a time, so only the
-            if len(tickets) > 1:  # ticket that breaks it gets a failure row (no_candidates, with the error)
-                log.warning('rollout of %d tickets failed (%s); retrying them one at a time', len(tickets), e)
-                return [c for t in tickets for c in self._rollout_shard([t], experiences)]
-            log.error('rollout failed for %s: %s', tickets[0].ticket_key if tickets else '-', e)
-            return [dict(error=f'{type(e).__name__}: {e}') for _ in tickets]
-
-    def _setup(self):
-        "Rank 0: rebuild the per-run artifacts, seed or reuse guidance, write the resolved config."
-        self.art.reset()
-        atomic_write_json(self.art['resolved_config.json'], config_to_dict(self.cfg))
-        for s in self.ingest_skipped: self.art.append('failure_ingest.jsonl', s)
-        self.repo = setup_run_guidance(self.cfg.guidance.path, self.run_dir, self.mission, self.cfg.guidance.retention, self.reset)
-        rc = self.cfg.reflection
-        pool = HypothesisPool(self.art['hypotheses.json'], self.art['hypothesis_events.jsonl'], rc.hypothesis_min_support_cycles, rc.hypothesis_min_unique_ticket_keys)
-        self.reflector = Reflector(self.gen, self.repo, self.mission, rc, pool, self._on_need_review, self._on_reflection, seed=self.cfg.seed)
-
-    def run(self) -> Path:
-        "Run every epoch; returns the run folder."
-        self.t0 = time.perf_counter()
-        log.info('stage-b %s: process %d of %d, %d tickets, %d epochs -> %s', self.mission, self.rank, self.world, len(self.tickets),
-                 self.cfg.runner.epochs, self.run_dir)   # shown by rank 0 only
-        if self.is_main: self._setup()
-        if self.world > 1: self.state.wait_for_everyone()
-        cfg, n = self.cfg, len(self.tickets)
-        bar = None
-        if self.is_main and self.progress:
-            from tqdm.auto import tqdm
-            bar = tqdm(total=n * cfg.runner.epochs, desc=f'stage-b {self.mission}', unit='ticket', leave=False)
-        for epoch in range(1, cfg.runner.epochs + 1):
-            self.epoch, order = epoch, epoch_order(n, cfg.seed, epoch)
-            if self.is_main:
-                self.reflector.start_epoch(epoch)
-                self.outcomes, self.delta, self.window, self.window_start, self.epoch_step, self.last_selections = {}, {}, [], 1, 0, {}
-            gb = cfg.runner.per_rank_rollout_batch_size * self.world
-            for b in range(0, n, gb):
-                batch = [self.tickets[i] for i in order[b:b + gb]]
-                g = self.repo.load(self.mission) if self.is_main else None
-                exps, step = self.broadcast((g.experiences, g.step) if g else None)
-                lo, hi = shard_bounds(len(batch), self.world, self.rank)
-                local = self._rollout_shard(batch[lo:hi], exps)
-                gathered = self.gather(local)
-                if not self.is_main: continue
-                self.guidance_step, self.rollout_errors = step, {}
-                for t, c in zip(batch, gathered):
-                    if isinstance(c, dict): self.rollout_errors[t.ticket_key] = c['error']; c = []
-                    self._process(t, c, exps.get('G0'))
-                    if bar is not None: bar.update(1)
-            stop = False
-            if self.is_main: stop = self._end_epoch()
-            if self.broadcast(stop): break
-        if bar is not None: bar.close()
-        if self.is_main: self._end_run()
-        if self.world > 1: self.state.wait_for_everyone()
-        self.seconds = time.perf_counter() - self.t0
-        return self.run_dir
-
-    # ---- epoch and run end ----------------------------------------------------------------------------------
-    def _end_epoch(self) -> bool:
-        if self.reflector.has_work(): self.reflector.flush(partial=True)
-        self.repo.flush_feedback()
-        self._flush_window('epoch_end_partial')
-        rows = list(self.outcomes.values())
-        self.art.append('metrics.jsonl', dict(event='epoch_end', epoch=self.epoch, epoch_step_start=1, epoch_step_end=self.epoch_step,
-            global_step=self.global_step, logging_steps=self.cfg.runner.logging_steps,
-            exclude_manual_review=compute_metrics(r for r in rows if not r['in_manual_review']), include_manual_review=compute_metrics(rows)))
-        lc = self.cfg.guidance_lifecycle
-        if lc and lc.enable_auto_cleanup and lc.cleanup_every_epoch and self.epoch < self.cfg.runner.epochs:
-            self.repo.cleanup_low_confidence(self.mission, lc.confidence_drop_threshold, lc.min_miss_before_drop)
-        self.converged = self.reflector.applied_changes == 0
-        return bool(self.cfg.runner.stop_when_converged and self.converged)
-
-    def _end_run(self):
-        lc = self.cfg.guidance_lifecycle
-        if lc and lc.enable_auto_cleanup: self.repo.cleanup_low_confidence(self.mission, lc.confidence_drop_threshold, lc.min_miss_before_drop)
-        write_need_review_summary(self.run_dir, self.mission)
-        if self.cfg.output.group_report: rebuild_group_report(self.run_dir, self.cfg.stage_a_paths)
-        dc = self.cfg.stage_b_distillation
-        if dc.enabled and self.converged:
-            path = Path(dc.log_chatml_path) if dc.log_chatml_path else self.art['distill_chatml.jsonl']
-            g = self.repo.load(self.mission)
-            lines = []
-            for key, (t, srow) in sorted(self.last_selections.items()):
-                conv = rollout_conversation(t, g.experiences, self.domain)
-                v = '通过' if srow['result']['verdict'] == 'pass' else '不通过'
-                msgs = [dict(role=m['role'], content=m['content'][0]['text']) for m in conv] + [dict(role='assistant', content=f"Verdict: {v}\nReason: {srow['result']['reason']}")]
-                lines.append(json.dumps(dict(ticket_key=key, group_id=t.group_id, mission=t.mission, label=t.label, messages=msgs), ensure_ascii=False))
-            atomic_write_text(path, ''.join(l + '\n' for l in lines))
-
     @property
-    def model_seconds(self) -> float: return self.gen.seconds
+    def model_seconds(self) -> float:
+        "Seconds spent inside the model so far."
+        return self.gen.seconds
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #ebc617ed
+@patch
+def _outcome(self:StageBRunner, t:Ticket, verdict, manual:bool, manual_reason=None, selection_row=None, candidates=None):
+    "Record a ticket's outcome for the metrics window and its group-report delta."
+    self.outcomes[t.ticket_key] = dict(group_id=t.group_id, mission=t.mission, gt_label=t.label, model_verdict=verdict, in_manual_review=manual)
+    self.delta[t.ticket_key] = dict(manual_reason=manual_reason, selection=selection_row, candidates=candidates or [])
+
+@patch
+def _failure(self:StageBRunner, t:Ticket, reason:str, raw_text=..., **extra):
+    "Append a `failure_malformed` row for a ticket."
+    row = dict(ticket_key=t.ticket_key, group_id=t.group_id, mission=t.mission, gt_label=t.label, reason=reason)
+    if raw_text is not ...: row['raw_text'] = raw_text
+    self.art.append('failure_malformed.jsonl', row | extra)
+
+@patch
+def _on_need_review(self:StageBRunner, row:dict, rec:ExperienceRecord):
+    "Reflector callback: queue the row and mark the ticket as routed to review."
+    self.art.append('need_review_queue.jsonl', row)
+    o = self.outcomes.get(row['ticket_key'])
+    if o is not None: o.update(in_manual_review=True, model_verdict=row['pred_verdict'])
+    if row['ticket_key'] in self.delta: self.delta[row['ticket_key']]['manual_reason'] = row['reason_code']
+
+@patch
+def _on_reflection(self:StageBRunner, row:dict):
+    "Reflector callback: append the `reflection.jsonl` row."
+    self.art.append('reflection.jsonl', row)
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #7a9ff207
+@patch
+def _setup(self:StageBRunner):
+    "Rank 0: rebuild the per-run artifacts, seed or reuse guidance, write the resolved config."
+    self.art.reset()
+    atomic_write_json(self.art['resolved_config.json'], config_to_dict(self.cfg))
+    for s in self.ingest_skipped: self.art.append('failure_ingest.jsonl', s)
+    self.repo = setup_run_guidance(self.cfg.guidance.path, self.run_dir, self.mission, self.cfg.guidance.retention, self.reset)
+    rc = self.cfg.reflection
+    pool = HypothesisPool(self.art['hypotheses.json'], self.art['hypothesis_events.jsonl'], rc.hypothesis_min_support_cycles, rc.hypothesis_min_unique_ticket_keys)
+    self.reflector = Reflector(self.gen, self.repo, self.mission, rc, pool, self._on_need_review, self._on_reflection, seed=self.cfg.seed)
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #6f4be0eb
+@patch
+def _timing(self:StageBRunner, epoch_steps_left:int):
+    "Elapsed time, throughput and the ETAs of the epoch and of the run."
+    el = time.perf_counter() - self.t0
+    gps = self.global_step / el if el > 0 else 0.0
+    left_run = epoch_steps_left + (self.cfg.runner.epochs - self.epoch) * len(self.tickets)
+    return dict(elapsed_seconds=round(el, 3), groups_per_second=round(gps, 3),
+                eta_seconds_epoch=round(epoch_steps_left / gps, 3) if gps else None, eta_seconds_run=round(left_run / gps, 3) if gps else None)
+
+@patch
+def _flush_window(self:StageBRunner, event:str):
+    "Write the metrics row (and the group-report delta rows) of the current logging window."
+    if not self.window: return
+    rows = [self.outcomes[k] for k in self.window]
+    row = dict(event=event, epoch=self.epoch, epoch_step_start=self.window_start, epoch_step_end=self.epoch_step,
+               global_step=self.global_step, logging_steps=self.cfg.runner.logging_steps)
+    row |= self._timing(len(self.tickets) - self.epoch_step)
+    row |= dict(exclude_manual_review=compute_metrics(r for r in rows if not r['in_manual_review']), include_manual_review=compute_metrics(rows))
+    self.art.append('metrics.jsonl', row)
+    if self.cfg.output.group_report:
+        for k in self.window:
+            o, d = self.outcomes[k], self.delta[k]
+            self.art.append('group_report_delta.jsonl', dict(
+                logged_event=event, logged_epoch=self.epoch, logged_epoch_step=self.epoch_step, logged_global_step=self.global_step,
+                logging_steps=self.cfg.runner.logging_steps, ticket_key=k, group_id=o['group_id'], mission=o['mission'], gt_label=o['gt_label'],
+                model_verdict=o['model_verdict'], in_manual_review=o['in_manual_review'], manual_reason=d['manual_reason'],
+                selection=d['selection'], candidates=d['candidates'], guidance_step=self.guidance_step,
+                reflection_cycle=self.reflector.reflection_cycle, last_reflection_id=self.reflector.last_reflection_id))
+    self.window, self.window_start = [], self.epoch_step + 1
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #2c607d6b
+@patch
+def _process(self:StageBRunner, t:Ticket, cands, g0):
+    "Rank 0, one ticket: failure row, or selection and trajectories; gradient candidates go to the reflector."
+    self.epoch_step += 1; self.global_step += 1
+    key, mr = t.ticket_key, self.reflector
+    brief = [dict(candidate_index=c.index, verdict=c.verdict, reason=c.reason, decode=c.decode, format_ok=c.format_ok, label_match=c.label_match)
+             for c in cands or []]
+    if not cands:
+        self._failure(t, 'no_candidates', None, **({'error': self.rollout_errors[key]} if key in self.rollout_errors else {}))
+        self._outcome(t, None, True, 'no_candidates')
+    elif any(not c.format_ok for c in cands):
+        self._failure(t, 'format_error', next(c.text for c in cands if not c.format_ok))
+        self._outcome(t, None, True, 'format_error', candidates=brief)
+    else:
+        try: sel = select_verdict(cands, t.label, t.per_image, g0, self.cfg.manual_review.min_verdict_agreement)
+        except Exception as e:
+            self._failure(t, f'selection_error: {e}'); self._outcome(t, None, True, 'selection_error', candidates=brief); sel = None
+        if sel is not None:
+            common = dict(group_id=t.group_id, mission=t.mission)
+            for c in cands:
+                self.art.append('trajectories.jsonl', common | dict(reflection_cycle=mr.reflection_cycle, guidance_step=self.guidance_step,
+                    result=dict(candidate_index=c.index, decode=c.decode, text=c.text, verdict=c.verdict, reason=c.reason, format_ok=c.format_ok,
+                                created_at=c.created_at, warnings=[], label_match=c.label_match, vote_strength=sel.vote_strength,
+                                low_agreement=sel.low_agreement, needs_manual_review=sel.needs_manual_review),
+                    epoch=self.epoch, ticket_key=key, gt_label=t.label))
+            srow = common | dict(result=dict(verdict=sel.verdict, reason=sel.reason, vote_strength=sel.vote_strength, label_match=sel.label_match,
+                    selected_candidate=sel.selected_candidate, guidance_step=self.guidance_step, reflection_change=mr.last_reflection_id,
+                    reflection_cycle=mr.reflection_cycle, manual_review_recommended=sel.needs_manual_review, eligible=True, ineligible_reason=None,
+                    warnings=list(sel.warnings), conflict_flag=sel.conflict_flag, needs_manual_review=sel.needs_manual_review,
+                    low_agreement='low_agreement' in sel.warnings),
+                    epoch=self.epoch, epoch_step=self.epoch_step, global_step=self.global_step, ticket_key=key, gt_label=t.label)
+            self.art.append('selections.jsonl', srow)
+            self.last_selections[key] = (t, srow)
+            self._outcome(t, sel.verdict, False, selection_row=srow, candidates=brief)
+            if is_gradient_candidate(sel, cands):
+                mr.add(ExperienceRecord(t, cands, sel, self.guidance_step, self.epoch_step, self.global_step))
+            else: mr.feedback_now(sel.label_match)
+    self.window.append(key)
+    if self.epoch_step % self.cfg.runner.logging_steps == 0: self._flush_window('logging_steps')
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #a268ee57
+@patch
+def _rollout_shard(self:StageBRunner, tickets, experiences):
+    "Roll out this process's tickets; a failing batch is retried one ticket at a time."
+    try: return rollout(self.gen, tickets, experiences, self.domain, self.cfg.sampler.grid, self.cfg.sampler.samples_per_decode)
+    except Exception as e:   # the run goes on: a failing batch is retried one ticket at a time, so only the
+        if len(tickets) > 1:  # ticket that breaks it gets a failure row (no_candidates, with the error)
+            log.warning('rollout of %d tickets failed (%s); retrying them one at a time', len(tickets), e)
+            return [c for t in tickets for c in self._rollout_shard([t], experiences)]
+        log.error('rollout failed for %s: %s', tickets[0].ticket_key if tickets else '-', e)
+        return [dict(error=f'{type(e).__name__}: {e}') for _ in tickets]
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #cffa55af
+@patch
+def run(self:StageBRunner) -> Path:
+    "Run every epoch; returns the run folder."
+    self.t0 = time.perf_counter()
+    log.info('stage-b %s: process %d of %d, %d tickets, %d epochs -> %s', self.mission, self.rank, self.world, len(self.tickets),
+             self.cfg.runner.epochs, self.run_dir)   # shown by rank 0 only
+    if self.is_main: self._setup()
+    if self.world > 1: self.state.wait_for_everyone()
+    cfg, n = self.cfg, len(self.tickets)
+    bar = None
+    if self.is_main and self.progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(total=n * cfg.runner.epochs, desc=f'stage-b {self.mission}', unit='ticket', leave=False)
+    for epoch in range(1, cfg.runner.epochs + 1):
+        self.epoch, order = epoch, epoch_order(n, cfg.seed, epoch)
+        if self.is_main:
+            self.reflector.start_epoch(epoch)
+            self.outcomes, self.delta, self.window, self.window_start, self.epoch_step, self.last_selections = {}, {}, [], 1, 0, {}
+        gb = cfg.runner.per_rank_rollout_batch_size * self.world
+        for b in range(0, n, gb):
+            batch = [self.tickets[i] for i in order[b:b + gb]]
+            g = self.repo.load(self.mission) if self.is_main else None
+            exps, step = self.broadcast((g.experiences, g.step) if g else None)
+            lo, hi = shard_bounds(len(batch), self.world, self.rank)
+            local = self._rollout_shard(batch[lo:hi], exps)
+            gathered = self.gather(local)
+            if not self.is_main: continue
+            self.guidance_step, self.rollout_errors = step, {}
+            for t, c in zip(batch, gathered):
+                if isinstance(c, dict): self.rollout_errors[t.ticket_key] = c['error']; c = []
+                self._process(t, c, exps.get('G0'))
+                if bar is not None: bar.update(1)
+        stop = False
+        if self.is_main: stop = self._end_epoch()
+        if self.broadcast(stop): break
+    if bar is not None: bar.close()
+    if self.is_main: self._end_run()
+    if self.world > 1: self.state.wait_for_everyone()
+    self.seconds = time.perf_counter() - self.t0
+    return self.run_dir
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #0a1671c8
+@patch
+def _end_epoch(self:StageBRunner) -> bool:
+    "Flush reflection and feedback, write the epoch's metrics, clean up if asked; True to stop (converged)."
+    if self.reflector.has_work(): self.reflector.flush(partial=True)
+    self.repo.flush_feedback()
+    self._flush_window('epoch_end_partial')
+    rows = list(self.outcomes.values())
+    self.art.append('metrics.jsonl', dict(event='epoch_end', epoch=self.epoch, epoch_step_start=1, epoch_step_end=self.epoch_step,
+        global_step=self.global_step, logging_steps=self.cfg.runner.logging_steps,
+        exclude_manual_review=compute_metrics(r for r in rows if not r['in_manual_review']), include_manual_review=compute_metrics(rows)))
+    lc = self.cfg.guidance_lifecycle
+    if lc and lc.enable_auto_cleanup and lc.cleanup_every_epoch and self.epoch < self.cfg.runner.epochs:
+        self.repo.cleanup_low_confidence(self.mission, lc.confidence_drop_threshold, lc.min_miss_before_drop)
+    self.converged = self.reflector.applied_changes == 0
+    return bool(self.cfg.runner.stop_when_converged and self.converged)
+
+# %% ../../nbs/13c_stage_b_runner.ipynb #2b26c3cb
+@patch
+def _end_run(self:StageBRunner):
+    "Cleanup, need_review.json, group_report.jsonl and the distillation rows of a converged run."
+    lc = self.cfg.guidance_lifecycle
+    if lc and lc.enable_auto_cleanup: self.repo.cleanup_low_confidence(self.mission, lc.confidence_drop_threshold, lc.min_miss_before_drop)
+    write_need_review_summary(self.run_dir, self.mission)
+    if self.cfg.output.group_report: rebuild_group_report(self.run_dir, self.cfg.stage_a_paths)
+    dc = self.cfg.stage_b_distillation
+    if dc.enabled and self.converged:
+        path = Path(dc.log_chatml_path) if dc.log_chatml_path else self.art['distill_chatml.jsonl']
+        g = self.repo.load(self.mission)
+        lines = []
+        for key, (t, srow) in sorted(self.last_selections.items()):
+            conv = rollout_conversation(t, g.experiences, self.domain)
+            v = '通过' if srow['result']['verdict'] == 'pass' else '不通过'
+            msgs = [dict(role=m['role'], content=m['content'][0]['text']) for m in conv] + [dict(role='assistant', content=f"Verdict: {v}\nReason: {srow['result']['reason']}")]
+            lines.append(json.dumps(dict(ticket_key=key, group_id=t.group_id, mission=t.mission, label=t.label, messages=msgs), ensure_ascii=False))
+        atomic_write_text(path, ''.join(l + '\n' for l in lines))
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #00a56440
-def write_need_review_summary(run_dir, mission:str) -> Path:
+def write_need_review_summary(run_dir, # a Stage-B run folder
+                              mission:str, # the run's mission
+                             ) -> Path:
     "`need_review.json`: every queue row of the run, sorted, with counts by reason code."
     run_dir = Path(run_dir); rows = read_jsonl(run_dir/'need_review_queue.jsonl')
     code = lambda r: r.get('reason_code') or r.get('reason') or 'unknown'
@@ -492,6 +512,7 @@ def write_need_review_summary(run_dir, mission:str) -> Path:
     atomic_write_json(run_dir/'need_review.json', dict(mission=mission, n=len(rows), by_reason_code=dict(sorted(by.items())), items=items))
     return run_dir/'need_review.json'
 
+# %% ../../nbs/13c_stage_b_runner.ipynb #aa31c000
 def rebuild_group_report(run_dir, # a Stage-B run folder
                          stage_a_paths=None, # Stage-A files for the labels (default: from resolved_config.json)
                         ) -> Path:
@@ -528,102 +549,6 @@ def rebuild_group_report(run_dir, # a Stage-B run folder
                                      reflection=ops_by_key.get(k, [])), ensure_ascii=False))
     atomic_write_text(run_dir/'group_report.jsonl', ''.join(l + '\n' for l in lines))
     return run_dir/'group_report.jsonl'
-
-# %% ../../nbs/13c_stage_b_runner.ipynb #79fc671a
-WORLD_MISSION = '挡风板安装检查'
-_WORLD_SUMMARIES = dict(
-    ok=['BBU设备/华为,显示完整,机柜空间充足需要安装/这个BBU设备按要求配备了挡风板×1，挡风板/华为,显示完整,安装方向正确×1', '标签/可以识别×2'],
-    bad=['BBU设备/华为,显示完整,机柜空间充足需要安装/这个BBU设备未按要求配备挡风板×1', '标签/可以识别×1'],
-    wrong_way=['挡风板/华为,显示完整,安装方向错误×1，BBU设备/华为,显示完整×1'],
-    no_need=['BBU设备/爱立信,显示完整,无需安装×1', '标签/可以识别×1，螺丝、光纤插头/BBU安装螺丝,符合要求×2'],
-    partial=['BBU设备/华为,只显示部分×1，挡风板/华为,显示完整,安装方向正确×1'],
-)
-_WORLD_LABEL = dict(ok='pass', bad='fail', wrong_way='fail', no_need='pass', partial='pass')
-WORLD_RULE = '若BBU设备标注无需安装且显示完整，则判通过'
-
-def world_rows(n_tickets:int=40, seed:int=0, noise_every:int=10) -> list:
-    "Stage-A rows of the scripted world (deterministic for a seed)."
-    import random
-    rng, kinds, rows = random.Random(seed), list(_WORLD_SUMMARIES), []
-    for i in range(n_tickets):
-        kind = kinds[rng.randrange(len(kinds))]
-        noise = noise_every and i % noise_every == noise_every - 1
-        label = _WORLD_LABEL[kind] if not noise else ('pass' if _WORLD_LABEL[kind] == 'fail' else 'fail')
-        gid = f"QC-{'NOISE' if noise else 'TEMP'}-20250101-{i:07d}"
-        rows.append(dict(group_id=gid, mission=WORLD_MISSION, label=label, images=[f'{gid}_{j}.jpg' for j in range(len(_WORLD_SUMMARIES[kind]))],
-                         per_image={f'image_{j + 1}': s for j, s in enumerate(_WORLD_SUMMARIES[kind])}))
-    if n_tickets > 2: rows.append(dict(rows[0], label='fail' if rows[0]['label'] == 'pass' else 'pass'))   # a resubmission
-    return rows
-
-PARTIAL_RULE = '若BBU设备只显示部分但挡风板显示完整且安装方向正确，则判通过'
-
-def _world_truth(summaries:str) -> str:
-    "The label the world's rules give to a ticket's summaries."
-    return 'fail' if ('未按要求' in summaries or '错误' in summaries or '不符合要求' in summaries) else 'pass'
-
-def _world_rollout(system, user, settings):
-    ss = summaries_from_prompt(user)
-    rules = [l for l in user.splitlines() if l.startswith('[G')]
-    if _world_truth(' '.join(ss)) == 'fail': return 'Verdict: 不通过\nReason: Image1: 存在问题; 总结: 不通过'
-    if any('无需安装' in s for s in ss):
-        if any('无需安装' in r for r in rules): return 'Verdict: 通过\nReason: Image1: BBU无需安装挡风板; 总结: 通过'
-        return 'Verdict: 不通过\nReason: Image1: 未见挡风板; 总结: 不通过'
-    if any('只显示部分' in s for s in ss) and settings.temperature > 0.5 and not any('只显示部分' in r for r in rules):
-        return 'Verdict: 不通过\nReason: Image1: BBU只显示部分; 总结: 不通过'
-    return 'Verdict: 通过\nReason: Image1: 挡风板安装正确; 总结: 通过'
-
-def _world_cases(user) -> list:
-    "(ticket_key, gt_label, block text) of each case in a reflection bundle."
-    blocks = re.split(r'\n(?=第\d+组 \(ticket_key=)', user)
-    return [(re.search(r'ticket_key=([^)]+)\)', b).group(1), re.search(r'gt_label: (\w+)', b).group(1), b) for b in blocks if 'ticket_key=' in b]
-
-def _world_decision(system, user, settings):
-    stop = [k for k, gt, b in _world_cases(user) if _world_truth(b.split('STAGE-A 摘要:')[1].split('CANDIDATES:')[0]) != gt]
-    return json.dumps(dict(no_evidence_group_ids=stop, decision_analysis='标签与摘要矛盾的工单无可学习证据'), ensure_ascii=False)
-
-def _world_ops(system, user, settings):
-    cases = _world_cases(user)
-    ops = [dict(op='add', text=rule, rationale=why, evidence=ev) for rule, why, ev in
-           ((WORLD_RULE, '爱立信BBU无需挡风板', [k for k, _, b in cases if '无需安装' in b]),
-            (PARTIAL_RULE, '局部视角不等于缺失', [k for k, _, b in cases if '只显示部分' in b])) if ev and rule not in user]
-    return json.dumps(dict(operations=ops, hypotheses=[dict(text='若挡风板按要求配备且方向正确，则判通过', falsifier='挡风板缺失或方向错误的工单',
-                                                             evidence=[k for k, _, _ in cases])],
-                           has_evidence=True, evidence_analysis='按摘要中的要点归纳规则'), ensure_ascii=False)
-
-def scripted_world_generator(model_cfg=None, # ignored: the world needs no model
-                             fail_after:int|None=None, # raise SimulatedKill after this many answers
-                             delay:float=0.0, # seconds to sleep per answer (to kill a subprocess mid-run)
-                            ) -> ScriptedGenerator:
-    "The scripted stand-in model of the scripted world (usable as `model.generator`)."
-    def slow(f):
-        def g(*a):
-            if delay: time.sleep(delay)
-            return f(*a)
-        return g
-    return ScriptedGenerator([('停梯度', slow(_world_decision)), ('规则的维护者', slow(_world_ops))], default=slow(_world_rollout), fail_after=fail_after)
-
-def make_scripted_world(root, # folder for the world's files
-                        n_tickets:int=40, seed:int=0, epochs:int=2, **overrides) -> Path:
-    "Write Stage-A JSONL, global guidance and a Stage-B YAML config for the scripted world; returns the config path."
-    root = Path(root); root.mkdir(parents=True, exist_ok=True)
-    (root/f'{WORLD_MISSION}_stage_a.jsonl').write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in world_rows(n_tickets, seed)), encoding='utf-8')
-    atomic_write_json(root/'guidance.json', {WORLD_MISSION: dict(step=1, updated_at='2025-12-01T00:00:00+00:00',
-        experiences={'G0': STAGE_B_MISSION_FOCUS[WORLD_MISSION], 'S1': '若关键要点在所有图片中都无法确认，则判不通过'})})
-    cfg = dict(seed=17, stage_a_paths=[str(root/f'{WORLD_MISSION}_stage_a.jsonl')],
-               model=dict(model_name_or_path='scripted', generator='inspect_vl.stage_b.runner:scripted_world_generator'),
-               guidance=dict(path=str(root/'guidance.json'), retention=5, reset_on_rerun=False),
-               output=dict(root=str(root/'runs'), run_name='demo', group_report=True),
-               sampler=dict(grid=[dict(temperature=0.1, top_p=0.9, max_new_tokens=128, seed=43), dict(temperature=0.7, top_p=0.9, max_new_tokens=128, seed=43)],
-                            samples_per_decode=1),
-               selection=dict(policy='top_label', tie_break='temperature'), manual_review=dict(min_verdict_agreement=0.67),
-               reflection=dict(batch_size=4, max_operations=3, retry_budget_per_group_per_epoch=2, hypothesis_min_unique_ticket_keys=2),
-               runner=dict(epochs=epochs, per_rank_rollout_batch_size=4, logging_steps=8), default_domain='bbu')
-    for k, v in overrides.items():
-        sec, _, key = k.partition('__')
-        if key: cfg.setdefault(sec, {})[key] = v
-        else: cfg[sec] = v
-    (root/'stage_b.yaml').write_text(yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False), encoding='utf-8')
-    return root/'stage_b.yaml'
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #bcb5e4bd
 SCHEMA_KEYS = {
@@ -690,7 +615,8 @@ def verify_run_artifacts(run_dir, # a finished Stage-B run folder
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #bb0f0557
 def plot_metrics(run_dir, # a Stage-B run folder
-                 ax=None):
+                 ax=None, # two matplotlib axes (None: a new figure)
+                ):
     "Accuracy and false-pass rate by global step (windows) and by epoch, from metrics.jsonl."
     import matplotlib.pyplot as plt
     rows = read_jsonl(Path(run_dir)/'metrics.jsonl')
@@ -712,7 +638,8 @@ def plot_metrics(run_dir, # a Stage-B run folder
 _VOLATILE = {'created_at', 'updated_at', 'elapsed_seconds', 'groups_per_second', 'eta_seconds_epoch', 'eta_seconds_run', 'timestamp',
              'first_seen', 'last_seen', 'promoted_at'}
 
-def stable_view(run_dir) -> dict:
+def stable_view(run_dir, # a Stage-B run folder
+               ) -> dict:
     "Every artifact of a run with timestamps and timings removed (to compare two runs)."
     def strip(x):
         if isinstance(x, dict): return {k: strip(v) for k, v in x.items() if k not in _VOLATILE}
@@ -726,7 +653,8 @@ def stable_view(run_dir) -> dict:
     return out
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #478a90e4
-def make_generator(model_cfg:ModelConfig):
+def make_generator(model_cfg:ModelConfig, # the model section
+                  ):
     "The Generator named by `model.generator` (`module:function`), called with the ModelConfig."
     mod, _, fn = model_cfg.generator.partition(':')
     try: factory = getattr(importlib.import_module(mod), fn)
@@ -735,7 +663,9 @@ def make_generator(model_cfg:ModelConfig):
                                 'returning a Generator (see inspect_vl.generate)') from None
     return factory(model_cfg)
 
-def console_command(func):
+# %% ../../nbs/13c_stage_b_runner.ipynb #5f9505b5
+def console_command(func, # a function annotated with docments
+                   ):
     "A console entry point for the annotated `func`: arguments from `sys.argv[1:]` via fastcore's `anno_parser` (`--help` works)."
     @functools.wraps(func)
     def entry(argv:list=None):

@@ -4,37 +4,26 @@
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #ba565cf1
 from __future__ import annotations
-import json, math, random, re, logging
+import json, re, logging
 from collections import Counter
-from dataclasses import dataclass, field, asdict
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from ..generate import DecodeSettings, GenerationResult, Generator
+from ..prompts import STAGE_B_DOMAIN_HINTS
 
 # %% auto #0
-__all__ = ['log', 'STAGE_B_MISSION_FOCUS', 'SUPPORTED_MISSIONS', 'TRAD_TO_SIMP', 'FAIL_FIRST_NEGATIVE_TRIGGERS', 'DOMAIN_PACKS',
-           'FORBIDDEN_REASON_PHRASES', 'NEGATION_PREFIXES', 'PENDING_PHRASES', 'SOFT_MARKER', 'PASS_FALLBACK_REASON',
-           'FAIL_FALLBACK_REASON', 'to_simplified', 'normalize_spaces', 'StageBInputError', 'Ticket',
-           'normalize_per_image', 'IngestReport', 'ingest_stage_a', 'sanitize_summary', 'count_objects', 'domain_block',
-           'sorted_experiences', 'rollout_system_prompt', 'rollout_user_prompt', 'text_conversation',
-           'rollout_conversation', 'normalize_verdict', 'has_forbidden_phrase', 'parse_two_line', 'g0_keywords',
-           'GuardrailHit', 'GuardrailResult', 'summary_clauses', 'fail_first_scan', 'guardrail_reason', 'clean_reason',
-           'Candidate', 'Selection', 'select_verdict', 'is_gradient_candidate', 'compute_metrics', 'shard_bounds',
-           'epoch_order', 'SimulatedKill', 'conversation_texts', 'ScriptedGenerator', 'summaries_from_prompt',
-           'keyword_policy']
+__all__ = ['log', 'TRAD_TO_SIMP', 'FAIL_FIRST_NEGATIVE_TRIGGERS', 'FORBIDDEN_REASON_PHRASES', 'NEGATION_PREFIXES',
+           'PENDING_PHRASES', 'SOFT_MARKER', 'PASS_FALLBACK_REASON', 'FAIL_FALLBACK_REASON', 'to_simplified',
+           'normalize_spaces', 'StageBInputError', 'Ticket', 'normalize_per_image', 'IngestReport', 'ingest_stage_a',
+           'sanitize_summary', 'count_objects', 'domain_block', 'sorted_experiences', 'rollout_system_prompt',
+           'rollout_user_prompt', 'text_conversation', 'rollout_conversation', 'normalize_verdict',
+           'has_forbidden_phrase', 'parse_two_line', 'g0_keywords', 'GuardrailHit', 'GuardrailResult',
+           'summary_clauses', 'fail_first_scan', 'guardrail_reason', 'clean_reason', 'Candidate', 'Selection',
+           'select_verdict', 'is_gradient_candidate', 'compute_metrics', 'shard_bounds']
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #f033b6df
 log = logging.getLogger('inspect_vl.stage_b')
-
-# %% ../../nbs/13a_stage_b_verdicts.ipynb #6305f28a
-STAGE_B_MISSION_FOCUS = {
-    'BBU安装方式检查（正装）': '至少需要检测到BBU设备，BBU安装螺丝且需要符合要求',
-    'BBU接地线检查': '至少需要检测到机柜处接地螺丝和地排处接地螺丝且需要符合要求，还需要检测到电线且需要捆扎整齐',
-    'BBU线缆布放要求': '至少需要检测到BBU端光纤插头和ODF端光纤插头且需要符合要求，还需要检测到光纤且有保护措施和弯曲半径合理',
-    '挡风板安装检查': '至少需要检测到BBU设备并根据情况判断是否需要安装挡风板。若需要安装，则判断是否符合要求',
-}
-SUPPORTED_MISSIONS = tuple(STAGE_B_MISSION_FOCUS)
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #802d9017
 # Traditional → Simplified, one character for one: each token is a `繁简` pair. It covers the words Stage-B compares
@@ -76,17 +65,20 @@ _T2S_PAIRS = ' '.join((
 TRAD_TO_SIMP = dict(map(tuple, _T2S_PAIRS.split()))
 _T2S = str.maketrans(TRAD_TO_SIMP)
 
-def to_simplified(text:str) -> str:
+def to_simplified(text:str, # any text (None gives "")
+                 ) -> str:
     "Traditional -> Simplified Chinese by `TRAD_TO_SIMP`, character by character; everything else unchanged."
     return (text or '').translate(_T2S)
 
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #929e6288
 _CJK = '\u4e00-\u9fff\u3400-\u4dbf'
 _CJK_PUNCT = '\u3000-\u303f\uff00-\uffef×/,'
 _RE_SPACES = re.compile(r'[ \t\u3000\xa0]+')
 _RE_CJK_GAP = re.compile(rf'(?<=[{_CJK}{_CJK_PUNCT}]) (?=[{_CJK}{_CJK_PUNCT}])')
 _RE_ACRONYM_GAP = re.compile(rf'\b([A-Z]{{1,4}}) ([A-Z]{{1,4}})(?=[{_CJK}])')
 
-def normalize_spaces(text:str) -> str:
+def normalize_spaces(text:str, # any text (None gives "")
+                    ) -> str:
     "Collapse runs of spaces, drop spaces between CJK characters/punctuation and inside split acronyms (`BB U设备`)."
     s = _RE_SPACES.sub(' ', text or '')
     s = _RE_CJK_GAP.sub('', s)
@@ -122,7 +114,8 @@ def _normalize_value(v) -> str:
         if isinstance(j, (dict, str)): return _normalize_value(j)
     return s
 
-def normalize_per_image(per_image:dict) -> dict:
+def normalize_per_image(per_image:dict, # a Stage-A row's per_image mapping
+                       ) -> dict:
     "Keys -> `image_{idx}` (trailing digits, else 1-based position), ordered by index; values as summary lines."
     out = {}
     for pos, (k, v) in enumerate(per_image.items(), 1):
@@ -138,6 +131,7 @@ class IngestReport:
     skipped: list = field(default_factory=list)
     missing_files: list = field(default_factory=list)
 
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #04fb3989
 def _parse_stage_a_row(row, path, lineno) -> Ticket:
     "One Stage-A JSON object -> Ticket, or ValueError naming the field and the fix."
     if not isinstance(row, dict): raise ValueError(f'expected a JSON object, got {type(row).__name__}')
@@ -181,13 +175,15 @@ def ingest_stage_a(paths, # one Stage-A JSONL path or a list of them
 _RE_SOFT_REMARK = re.compile(r'需复核\s*[，,]\s*备注\s*[:：]')
 _RE_COUNT = re.compile(r'×\s*(\d+)')
 
-def sanitize_summary(text:str) -> str:
+def sanitize_summary(text:str, # one Stage-A summary
+                    ) -> str:
     "A summary as the rollout prompt shows it: Simplified, spaces normalised, `需复核,备注:` -> `备注:`, no `需复核`."
     s = normalize_spaces(to_simplified(text))
     s = _RE_SOFT_REMARK.sub('备注:', s).replace('需复核', '')
     return normalize_spaces(s)
 
-def count_objects(summary:str) -> int:
+def count_objects(summary:str, # one Stage-A summary
+                 ) -> int:
     "Objects in one summary: the sum of its `×N`; without any, the number of non-empty `，` entries."
     counts = _RE_COUNT.findall(summary or '')
     if counts: return sum(map(int, counts))
@@ -196,21 +192,14 @@ def count_objects(summary:str) -> int:
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #0ec69597
 FAIL_FIRST_NEGATIVE_TRIGGERS = ('未按要求', '错误', '缺失', '松动', '损坏', '方向不正确', '反向', '不符合要求', '不合格',
                                 '不合理', '未安装', '未配备')
-DOMAIN_PACKS = {
-    'bbu': ('【BBU领域提示（简版）】\n'
-            '1. 摘要是对图片的客观罗列，desc 文本保持原样，不做推断。\n'
-            '2. 核心类别：BBU设备、挡风板、螺丝/光纤插头、光纤、电线、标签、需复核备注。\n'
-            '3. 常见关系：螺丝、光纤插头属于 BBU 或机柜/地排；挡风板安装在两台 BBU 之间；光纤需有保护措施。\n'
-            '4. 属性链形如 类型/属性[,属性]/[条件属性]，“只显示部分”表示该视角证据不完整。'),
-    'rru': '【RRU领域提示】待补充',
-}
+def domain_block(domain:str, # 'bbu' or 'rru'
+                ) -> str:
+    "The read-only domain hints of the rollout prompt for `domain` (`bbu` | `rru`)."
+    if domain not in STAGE_B_DOMAIN_HINTS: raise ValueError(f'domain must be one of {sorted(STAGE_B_DOMAIN_HINTS)}, got {domain!r}')
+    return STAGE_B_DOMAIN_HINTS[domain]
 
-def domain_block(domain:str) -> str:
-    "The read-only domain pack for `domain` (`bbu` | `rru`)."
-    if domain not in DOMAIN_PACKS: raise ValueError(f'domain must be one of {sorted(DOMAIN_PACKS)}, got {domain!r}')
-    return DOMAIN_PACKS[domain]
-
-def sorted_experiences(experiences:dict) -> list:
+def sorted_experiences(experiences:dict, # guidance experiences {key: rule}
+                      ) -> list:
     "(key, text) pairs sorted by the key string (`G10` before `G2`)."
     return sorted(experiences.items(), key=lambda kv: kv[0])
 
@@ -244,6 +233,7 @@ def rollout_system_prompt(g0:str|None, # the mission checklist (G0), if any
     blocks = [intro] + ([f'【G0】\n{g0}'] if g0 else []) + [hard, soft, fmt, f'【领域提示（只读，不参与经验更新）】\n{domain_block(domain)}']
     return '\n\n'.join(blocks)
 
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #68978788
 def rollout_user_prompt(mission:str, # the mission name
                         experiences:dict, # guidance experiences {G0: ..., S1: ..., G1: ...}
                         per_image:dict, # normalised per-image summaries {image_1: ...}
@@ -262,12 +252,19 @@ def rollout_user_prompt(mission:str, # the mission name
               '图片摘要：'] + [f'{i}. {s}' for i, s in enumerate(summaries, 1)]
     return '\n'.join(lines)
 
-def text_conversation(system:str, user:str) -> list:
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #a681d87e
+def text_conversation(system:str, # the system prompt
+                      user:str, # the user prompt
+                     ) -> list:
     "A text-only chat conversation (HF messages) for a `Generator`."
     return [{'role': 'system', 'content': [{'type': 'text', 'text': system}]},
             {'role': 'user', 'content': [{'type': 'text', 'text': user}]}]
 
-def rollout_conversation(ticket:Ticket, experiences:dict, domain:str='bbu') -> list:
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #b05740e4
+def rollout_conversation(ticket:Ticket, # the ticket
+                         experiences:dict, # the guidance experiences {G0: ..., S1: ..., G1: ...}
+                         domain:str='bbu', # the domain hints: 'bbu' or 'rru'
+                        ) -> list:
     "The rollout conversation of one ticket (no label anywhere)."
     return text_conversation(rollout_system_prompt(experiences.get('G0'), domain),
                              rollout_user_prompt(ticket.mission, experiences, ticket.per_image))
@@ -278,19 +275,25 @@ _UNCERTAIN_VERDICT = re.compile('复核|不确定|无法判断|无法判定|待�
 _PASS_WORDS, _FAIL_WORDS = {'通过', 'pass', '通过。'}, {'不通过', 'fail', '未通过', '不通过。'}
 _RE_ASSISTANT = re.compile(r'(?:<\|im_start\|>)?assistant[ \t]*[:：]?[ \t]*(?:\n|$)', re.I)
 
-def normalize_verdict(text) -> str|None:
+def normalize_verdict(text, # a verdict word as the model wrote it
+                     ) -> str|None:
     "`pass` / `fail` for a verdict word, None for anything uncertain or unknown."
     if text is None: return None
     v = re.sub(r'\s+', '', str(text)).lower()
     if not v or _UNCERTAIN_VERDICT.search(v): return None
     return 'pass' if v in _PASS_WORDS else 'fail' if v in _FAIL_WORDS else None
 
-def has_forbidden_phrase(text:str, phrases=FORBIDDEN_REASON_PHRASES) -> bool:
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #44fe2344
+def has_forbidden_phrase(text:str, # a reason or rule
+                         phrases=FORBIDDEN_REASON_PHRASES, # the phrases looked for (Simplified, lower-case)
+                        ) -> bool:
     "Does `text` (Simplified, spaces normalised, lower-cased) contain a third-state phrase?"
     t = normalize_spaces(to_simplified(text or '')).lower()
     return any(p in t for p in phrases)
 
-def parse_two_line(text:str) -> tuple:
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #e0d9bc7d
+def parse_two_line(text:str, # the model's answer to a rollout prompt
+                  ) -> tuple:
     "`(format_ok, verdict, reason)` for a rollout answer; `(False, None, None)` unless it keeps the two-line contract."
     bad = (False, None, None)
     t = normalize_spaces(to_simplified(text or ''))
@@ -312,7 +315,8 @@ _G0_CONNECTIVES = ('至少需要检测到', '还需要检测到', '需要检测�
 
 def _nospace(text:str) -> str: return re.sub(r'\s+', '', to_simplified(text or ''))
 
-def g0_keywords(g0:str|None) -> tuple:
+def g0_keywords(g0:str|None, # the mission checklist (None gives ())
+               ) -> tuple:
     "The checklist points of a G0 sentence (tokens of length >= 2 between its connective words)."
     if not g0: return ()
     s = _nospace(g0)
@@ -343,6 +347,7 @@ class GuardrailHit:
     relevant: bool
     pattern_first: bool
 
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #3fc06735
 @dataclass
 class GuardrailResult:
     "Relevant / irrelevant negative hits and pending-signal hits of one ticket."
@@ -350,9 +355,11 @@ class GuardrailResult:
     irrelevant: list = field(default_factory=list)
     pending: list = field(default_factory=list)
 
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #0afa37bd
 def _strip_count(s:str) -> str: return _RE_TRAILING_COUNT.sub('', s).strip()
 
-def summary_clauses(summary:str) -> list:
+def summary_clauses(summary:str, # one Stage-A summary
+                   ) -> list:
     "Clauses of one summary: split on `;`, `；`, newlines, then on the Chinese comma `，` (ASCII `,` stays inside)."
     s = normalize_spaces(to_simplified(summary or ''))
     return [c.strip() for part in re.split(r'[;；\n]', s) for c in part.split('，') if c.strip()]
@@ -408,12 +415,16 @@ def _snippet(clause:str) -> str:
     s = _RE_SOFT_REMARK.sub('备注:', _strip_count(clause)).replace(SOFT_MARKER, '')
     return normalize_spaces(s)
 
-def guardrail_reason(hits:list) -> str:
+def guardrail_reason(hits:list, # the relevant GuardrailHits
+                    ) -> str:
     "The reason written when relevant negatives force `fail`: up to 3 `image_k:clause` snippets and a summary."
     parts = [f'{h.image_key}:{_snippet(h.clause)}' for h in hits if _snippet(h.clause)][:3]
     return ('；'.join(parts) or '命中明确负项') + '；总结: 存在与任务要点相关的明确负项，判不通过。'
 
-def clean_reason(reason:str|None, verdict:str) -> str:
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #44797195
+def clean_reason(reason:str|None, # the reason as selected (None allowed)
+                 verdict:str, # the final verdict: 'pass' or 'fail'
+                ) -> str:
     "A final reason: one line, Simplified, spaces normalised; the fallback if empty or holding a third-state phrase."
     r = normalize_spaces(to_simplified(reason or '')).replace('\n', ' ').strip()
     if not r or has_forbidden_phrase(r): return PASS_FALLBACK_REASON if verdict == 'pass' else FAIL_FALLBACK_REASON
@@ -433,7 +444,12 @@ class Candidate:
     created_at: str|None = None
 
     @classmethod
-    def from_text(cls, index:int, text:str, decode:dict=None, gt_label:str=None, created_at:str=None):
+    def from_text(cls, index:int, # the candidate index within its ticket
+                  text:str, # the model's answer
+                  decode:dict=None, # the decode settings that produced it
+                  gt_label:str=None, # the human label (None: label_match stays None)
+                  created_at:str=None, # when it was produced (ISO)
+                 ):
         "Parse `text` into a candidate (label_match against `gt_label` if given)."
         ok, v, r = parse_two_line(text)
         return cls(index, text, dict(decode or {}), ok, v, r, (v == gt_label) if (ok and gt_label) else None, created_at)
@@ -441,6 +457,7 @@ class Candidate:
     @property
     def temperature(self) -> float: return float(self.decode.get('temperature') or 0.0)
 
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #ea4f1cb6
 @dataclass
 class Selection:
     "The final verdict of one ticket and the signals that decide whether it goes to reflection."
@@ -494,13 +511,16 @@ def select_verdict(candidates:list, # format_ok candidates of one ticket
                      contradiction=contradiction, guardrail=g)
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #ec942d51
-def is_gradient_candidate(sel:Selection, candidates:list) -> bool:
+def is_gradient_candidate(sel:Selection, # the ticket's selection
+                          candidates:list, # the ticket's candidates
+                         ) -> bool:
     "Does this ticket go to reflection (wrong, contradictory, low agreement or flagged for review)?"
     verdicts = {c.verdict for c in candidates if c.verdict}
     return (sel.label_match is False or len(verdicts) > 1 or sel.low_agreement or sel.conflict_flag or sel.needs_manual_review)
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #e58d39b2
-def compute_metrics(rows:Iterable) -> dict:
+def compute_metrics(rows:Iterable, # rows with model_verdict and gt_label
+                   ) -> dict:
     "`{acc, fn, fp, n}` over rows with `model_verdict` and `gt_label` (pass is positive; None counts as wrong)."
     n = correct = fn = fp = 0
     for r in rows:
@@ -514,77 +534,13 @@ def compute_metrics(rows:Iterable) -> dict:
     return dict(acc=correct / n if n else 0.0, fn=fn, fp=fp, n=n)
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #e1b1ff87
-def shard_bounds(total:int, world:int, rank:int) -> tuple:
+def shard_bounds(total:int, # items to split
+                 world:int, # number of processes
+                 rank:int, # this process
+                ) -> tuple:
     "`(start, stop)` of rank `rank`'s contiguous slice of `total` items over `world` ranks."
     if world <= 1: return (0, total)
     if not 0 <= rank < world: raise ValueError(f'rank {rank} is outside [0, {world})')
     base, rem = divmod(total, world)
     start = rank * base + min(rank, rem)
     return (start, start + base + (rank < rem))
-
-def epoch_order(n:int, seed:int, epoch:int) -> list:
-    "The ticket order of `epoch`: `random.Random(seed + epoch)` shuffle of `range(n)`."
-    order = list(range(n)); random.Random(seed + epoch).shuffle(order); return order
-
-# %% ../../nbs/13a_stage_b_verdicts.ipynb #ae883883
-class SimulatedKill(BaseException):
-    "Raised by `ScriptedGenerator(fail_after=...)`: stands for the process being killed (not an ordinary error)."
-
-def conversation_texts(conversation:list) -> tuple:
-    "(system, user) texts of a text-only conversation."
-    def text(m): return '\n'.join(p.get('text', '') for p in m['content'] if p.get('type') == 'text') if isinstance(m['content'], list) else str(m['content'])
-    sys_ = '\n'.join(text(m) for m in conversation if m['role'] == 'system')
-    user = '\n'.join(text(m) for m in conversation if m['role'] == 'user')
-    return sys_, user
-
-class ScriptedGenerator:
-    "A deterministic `Generator` whose replies come from a script of `(match, reply)` rules."
-    def __init__(self, rules:list=(), # [(substring | fn(system, user, settings) -> bool, reply)]
-                 default=None, # reply when no rule matches (same forms as a rule's reply); None raises
-                 fail_after:int|None=None, # raise SimulatedKill after this many answers
-                ):
-        self.rules, self.default, self.fail_after = list(rules), default, fail_after
-        self.calls, self._hits = [], Counter()
-
-    def _reply(self, rule_id, reply, system, user, settings):
-        if isinstance(reply, BaseException): raise reply
-        if callable(reply): return reply(system, user, settings)
-        if isinstance(reply, (list, tuple)):
-            i = self._hits[rule_id]; self._hits[rule_id] += 1
-            return self._reply(None, reply[min(i, len(reply) - 1)], system, user, settings)
-        return reply
-
-    def answer(self, conversation:list, settings:DecodeSettings) -> str:
-        "The scripted reply to one conversation."
-        system, user = conversation_texts(conversation)
-        for i, (match, reply) in enumerate(self.rules):
-            hit = match(system, user, settings) if callable(match) else (match in system or match in user)
-            if hit: return self._reply(i, reply, system, user, settings)
-        if self.default is None: raise LookupError(f'ScriptedGenerator: no rule matches the prompt:\n{user[:300]}')
-        return self._reply('default', self.default, system, user, settings)
-
-    def generate(self, conversations:list, settings:DecodeSettings=DecodeSettings()) -> list:
-        "One `GenerationResult` per conversation, in order."
-        out = []
-        for conv in conversations:
-            if self.fail_after is not None and len(self.calls) >= self.fail_after: raise SimulatedKill(f'killed after {len(self.calls)} answers')
-            text = self.answer(conv, settings)
-            self.calls.append((conversation_texts(conv), settings, text))
-            out.append(GenerationResult(text=text, raw=text, prompt_tokens=0, new_tokens=len(text)))
-        return out
-
-# %% ../../nbs/13a_stage_b_verdicts.ipynb #829208de
-def summaries_from_prompt(user:str) -> list:
-    "The numbered summaries at the end of a rollout user prompt."
-    if '图片摘要：' not in user: return []
-    return [re.sub(r'^\d+\.\s*', '', l) for l in user.split('图片摘要：', 1)[1].strip().splitlines() if l.strip()]
-
-def keyword_policy(negatives=('不符合要求', '缺失', '未按要求', '错误', '松动'), # words that make the fake model say 不通过
-                  ) -> Callable:
-    "A rollout reply function: `不通过` when any summary holds one of `negatives`, else `通过`."
-    def reply(system, user, settings):
-        ss = summaries_from_prompt(user)
-        bad = [i for i, s in enumerate(ss, 1) if any(n in s for n in negatives)]
-        if bad: return f'Verdict: 不通过\nReason: Image{bad[0]}: 存在问题; 总结: 不通过'
-        return 'Verdict: 通过\nReason: ' + '; '.join(f'Image{i}: 要点齐全' for i in range(1, len(ss) + 1)) + '; 总结: 通过'
-    return reply
