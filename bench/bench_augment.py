@@ -13,7 +13,10 @@ the per-round ratios, with min–max:
     ours for that call: the floor of one resample. Ours must also pass over the pixels for the gamma table (a
     non-linear per-pixel map: a lookup, which OpenCV does one byte at a time) and the colour matrix, so the same
     rounds also time that lower bound, one cv2 warp + one cv2.LUT pass, against the warp alone (info), and the
-    note splits ours into warp / colour / geometry / the rest (`split`).
+    note splits ours into warp / colour / geometry / the rest (`split`). The cost of one cv2 warp depends on the
+    map, not only on the canvas (the source rows a destination row crosses, and how much of the canvas the content
+    covers: |det| up to 1.21 here), so the same rounds also time one cv2 warp with the very map and canvas ours
+    resamples with (the pipeline's own floor), and that warp against the 10° one (info).
 """
 import statistics, sys, time, warnings
 from pathlib import Path
@@ -77,15 +80,28 @@ def _measure(label, w, h, full):
     from PIL import Image
     img, geoms = demo_scene(w, h, 20, seed=0)
     aug = build_pipeline(CFG)
-    canvases = [(r.width, r.height) for r in (aug([img], geoms, index=i) for i in range(64))]
+    import inspect_vl.augment as M_
+    maps, warp, depth = [], M_._warp, [0]
+    def spy(im, M, size, interp):   # the pipeline's own map per call (outermost call: a mirrored map calls the warp again)
+        if not depth[0]: maps.append((M.copy(), size))
+        depth[0] += 1
+        try: return warp(im, M, size, interp)
+        finally: depth[0] -= 1
+    M_._warp = spy
+    try: canvases = [(r.width, r.height) for r in (aug([img], geoms, index=i) for i in range(64))]
+    finally: M_._warp = warp
+    if len(maps) != 64: raise RuntimeError(f'{len(maps)} warps in 64 calls: the bench pipeline should resample exactly once per call')
     m = rotate_center(10, w, h); inv = tuple(invert_affine(m)[:2].reshape(-1)); pil = Image.fromarray(img)
     def cv2_floor(i):
         W, H = canvases[i % 64]
         return cv2.warpAffine(img, (translate((W - w) / 2, (H - h) / 2) @ m)[:2], (W, H), flags=cv2.INTER_LINEAR, borderValue=(128, 128, 128))
+    def cv2_same(i):   # one cv2 warp with the very map and canvas ours resamples with: the floor for this pipeline
+        M, size = maps[i % 64]
+        return cv2.warpAffine(img, M[:2], size, flags=cv2.INTER_LINEAR, borderValue=(128, 128, 128))
     table = np.clip(np.rint(255 * (np.arange(256) / 255) ** 0.9), 0, 255).astype(np.uint8)
     def cv2_lut(i):
         out = cv2_floor(i); return cv2.LUT(out, table, dst=out)
-    fns = {'ours': lambda i: aug([img], geoms, index=i % 64), 'cv2': cv2_floor, 'cv2+lut': cv2_lut,
+    fns = {'ours': lambda i: aug([img], geoms, index=i % 64), 'cv2': cv2_floor, 'cv2+lut': cv2_lut, 'same': cv2_same,
            'pil': lambda i: pil.transform((w, h), Image.Transform.AFFINE, inv, Image.Resampling.BILINEAR)}
     if full:
         naive = Compose(aug.compose.ops, one_warp=False)
@@ -93,11 +109,14 @@ def _measure(label, w, h, full):
     t = interleaved(fns, rounds=ROUNDS, min_time=MIN_TIME)
     sp = split(aug, img, geoms)
     med = {k: 1e3 * statistics.median(v) for k, v in t.items()}
-    r = {'cv2': ratio(t['ours'], t['cv2']), 'pil': ratio(t['ours'], t['pil']), 'bound': ratio(t['cv2+lut'], t['cv2'])}
+    r = {'cv2': ratio(t['ours'], t['cv2']), 'pil': ratio(t['ours'], t['pil']), 'bound': ratio(t['cv2+lut'], t['cv2']),
+         'same': ratio(t['ours'], t['same']), 'map': ratio(t['same'], t['cv2'])}
     if full: r.update(naive=ratio(t['naive'], t['ours']), alb=ratio(t['alb'], t['ours']))
     note = (f'[{label}] medians: ours {med["ours"]:.2f} ms (canvas ~{canvases[0][0]}×{canvases[0][1]}, one warp), one cv2 warp {med["cv2"]:.2f} ms, '
             f'one PIL warp {med["pil"]:.1f} ms' + (f', naive {med["naive"]:.1f} ms, albumentations {med["alb"]:.1f} ms' if full else '') +
-            f'; ours split: ' + ', '.join(f'{k} {v:.2f}' for k, v in sp.items()) + ' ms; Compose / cv2 warp ' + fmt_spread(r['cv2']) +
+            f', one cv2 warp of our own map {med["same"]:.2f} ms; ours split: ' + ', '.join(f'{k} {v:.2f}' for k, v in sp.items()) +
+            ' ms; Compose / cv2 warp ' + fmt_spread(r['cv2']) + '; Compose / cv2 warp of our map ' + fmt_spread(r['same']) +
+            '; cv2 warp of our map / the 10° warp ' + fmt_spread(r['map']) +
             '; (cv2 warp + one LUT pass) / cv2 warp ' + fmt_spread(r['bound']))
     print(note, file=sys.stderr)
     return r, note
@@ -114,6 +133,8 @@ def bench():
                      row('augment (c): Compose / one PIL warp', r['pil'], '<= 1.5')]
         else: rows.append(row(f'augment (c) [{label}]: Compose / one PIL warp', r['pil'], 'report', note=note))
         rows += [row(f'augment (c) [{label}]: Compose / one cv2 warp (1 thread, same canvas)', r['cv2'], 'report'),
+                 row(f'augment (c) [{label}]: Compose / one cv2 warp of the same map (the pipeline\'s own resample)', r['same'], 'report'),
+                 row(f'augment (c) [{label}]: one cv2 warp of our map / one 10° cv2 warp (same canvas)', r['map'], 'info'),
                  row(f'augment (c) [{label}]: lower bound: (one cv2 warp + one LUT pass) / one cv2 warp', r['bound'], 'info')]
     return rows
 

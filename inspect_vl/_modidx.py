@@ -1260,6 +1260,8 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/', 'doc_host': '', 'git_ur
                                                                                                  'inspect_vl/stage_b/runner.py'),
                                            'inspect_vl.stage_b.runner.SelectionConfig': ( 'stage_b_runner.html#selectionconfig',
                                                                                           'inspect_vl/stage_b/runner.py'),
+                                           'inspect_vl.stage_b.runner.SelectionConfig._resolve': ( 'stage_b_runner.html#selectionconfig._resolve',
+                                                                                                   'inspect_vl/stage_b/runner.py'),
                                            'inspect_vl.stage_b.runner.StageBConfig': ( 'stage_b_runner.html#stagebconfig',
                                                                                        'inspect_vl/stage_b/runner.py'),
                                            'inspect_vl.stage_b.runner.StageBConfig._resolve': ( 'stage_b_runner.html#stagebconfig._resolve',

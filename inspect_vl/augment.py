@@ -4,56 +4,38 @@
 
 # %% ../nbs/01_augment.ipynb #3e35542f
 from __future__ import annotations
-import copy, difflib, hashlib, io, json, math, os, random, threading, zlib
+import copy, difflib, hashlib, io, json, math, os, random, threading
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import cv2
 from PIL import Image
-from .geometry import (GEOMETRY_KEYS, TransformStats, apply_affine, clip_polyline, compose, coverage, geometry_kind, geometry_points, object_mask,
+from .geometry import (GEOMETRY_KEYS, TransformStats, _line_length, apply_affine, clip_polyline, compose, coverage, draw_geometry, geometry_kind, geometry_points, object_mask,
                                  hflip, invert_affine, is_axis_aligned, is_identity, rotate_center, scale, shear, transform_geometries,
                                  translate, vflip)
 from .io import atomic_writer
+from .seeds import make_sample_id, mix_seed, sample_seed
 
 # %% auto #0
-__all__ = ['OPS', 'AugmentationError', 'mix_seed', 'sample_seed', 'make_sample_id', 'Param', 'register_op', 'Op', 'AffineOp',
-           'ColourOp', 'BarrierOp', 'PatchOp', 'HFlip', 'VFlip', 'Rotate', 'Scale', 'Translate', 'Shift', 'Shear',
-           'AugmentTelemetry', 'ResizeByScale', 'PadToMultiple', 'fit_canvas', 'ExpandToFitAffine', 'mark_partial',
-           'RandomCrop', 'Crop', 'ColorJitter', 'Gamma', 'HSV', 'CLAHE', 'AutoContrast', 'Solarize', 'Posterize',
-           'Sharpness', 'AlbumentationsColor', 'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op',
-           'build_pipeline', 'demo_scene', 'PatchBankError', 'check_single_node', 'Patch', 'PatchBank', 'overlap_share',
-           'desc_class', 'SmallObjectZoomPaste', 'ObjectClusterCopyPaste', 'LineSegmentCopyPaste', 'draw_sample']
+__all__ = ['OPS', 'AugmentationError', 'Param', 'register_op', 'Op', 'AffineOp', 'ColourOp', 'BarrierOp', 'PatchOp', 'HFlip',
+           'VFlip', 'Rotate', 'Scale', 'Translate', 'Shift', 'Shear', 'AugmentTelemetry', 'ResizeByScale',
+           'PadToMultiple', 'fit_canvas', 'ExpandToFitAffine', 'mark_partial', 'RandomCrop', 'Crop', 'ColorJitter',
+           'Gamma', 'HSV', 'CLAHE', 'AutoContrast', 'Solarize', 'Posterize', 'Sharpness', 'AlbumentationsColor',
+           'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op', 'build_pipeline', 'demo_scene',
+           'PatchBankError', 'check_single_node', 'Patch', 'PatchBank', 'overlap_share', 'desc_class',
+           'SmallObjectZoomPaste', 'ObjectClusterCopyPaste', 'LineSegmentCopyPaste', 'draw_sample']
 
 # %% ../nbs/01_augment.ipynb #8b14b87f
 class AugmentationError(ValueError):
     "A pipeline config or call that cannot work; the message names the op, the parameter, what is allowed and the fix."
 
-_M64 = (1 << 64) - 1
-
-def _splitmix64(x: int) -> int:
-    x = (x + 0x9E3779B97F4A7C15) & _M64
-    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
-    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
-    return x ^ (x >> 31)
-
-def mix_seed(*parts) -> int:
-    "A 64-bit seed from int or str parts, stable across processes, machines and Python versions."
-    h = 0x243F6A8885A308D3
-    for p in parts:
-        if isinstance(p, str): p = zlib.crc32(p.encode('utf-8'))
-        h = _splitmix64(h ^ (int(p) & _M64))
-    return h
-
-def sample_seed(seed: int, epoch: int, index: int, attempt: int = 0) -> int:
-    "The seed of one sample draw: depends only on (seed, epoch, index, attempt), never on workers or access order."
-    return mix_seed(seed, epoch, index, attempt)
-
-def make_sample_id(dataset: str, index: int) -> int:
-    "A stable id for record `index` of `dataset`: crc32(name) in the high bits, the index in the low 32."
-    return ((zlib.crc32(dataset.encode('utf-8')) & 0xFFFF) << 32) | (int(index) & 0xFFFFFFFF)
 
 # %% ../nbs/01_augment.ipynb #81ae2a37
 _INF = float('inf')
+
+def _num(x) -> bool: return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
+
+def _nan(*xs) -> str: return 'not a number' if any(not _num(x) or math.isnan(x) for x in xs) else ''   # NaN is no number either
 
 @dataclass(frozen=True)
 class Param:
@@ -74,15 +56,23 @@ class Param:
                 'pair': f'two integers in {span}', 'floats': f'a non-empty list of numbers in {span}',
                 'strs': 'a non-empty list of non-empty strings'}[self.kind] + (' or null' if self.optional else '')
 
-    def check(self, op: str, name: str, v):
+    def check(self, op: str, # the op, for the message
+              name: str, # the parameter, for the message
+              v, # the value given
+             ):
         "Return `v` normalised (tuples for ranges) or raise `AugmentationError` naming op, param and allowed values."
         bad = lambda why='': AugmentationError(f'{op}.{name} = {v!r}: {why or "not allowed"}; allowed: {self.allowed()}')
-        num = lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
-        inside = lambda x: num(x) and math.isfinite(x) and self.lo <= x <= self.hi
-        nan = lambda *xs: 'not a number' if any(not num(x) or math.isnan(x) for x in xs) else ''   # NaN is no number either
         if v is None:
             if self.optional: return None
             raise bad('missing')
+        if self.kind in ('bool', 'choice', 'prob', 'float', 'int'): return self._scalar(v, bad)
+        if not isinstance(v, (list, tuple)): raise bad('not a list')
+        return self._listed(v, bad)
+
+    def _inside(self, x) -> bool: return _num(x) and math.isfinite(x) and self.lo <= x <= self.hi
+
+    def _scalar(self, v, bad):
+        "One value: a boolean, a choice, a probability, a number or an integer in range."
         k = self.kind
         if k == 'bool':
             if not isinstance(v, bool): raise bad('not a boolean')
@@ -92,28 +82,31 @@ class Param:
             return v
         if k in ('prob', 'float'):
             lo, hi = (0., 1.) if k == 'prob' else (self.lo, self.hi)
-            if not (num(v) and math.isfinite(v) and lo <= v <= hi): raise bad(nan(v) or 'out of range')
+            if not (_num(v) and math.isfinite(v) and lo <= v <= hi): raise bad(_nan(v) or 'out of range')
             return float(v)
-        if k == 'int':
-            if not (num(v) and float(v).is_integer() and inside(v)): raise bad(nan(v))
-            return int(v)
-        if not isinstance(v, (list, tuple)): raise bad('not a list')
+        if not (_num(v) and float(v).is_integer() and self._inside(v)): raise bad(_nan(v))
+        return int(v)
+
+    def _listed(self, v, bad):
+        "A list: a [lo, hi] range, an integer pair, a box, numbers or strings."
+        k, inside = self.kind, self._inside
         if k == 'range':
-            if len(v) != 2 or not all(inside(x) for x in v) or v[0] > v[1]: raise bad(nan(*v))
+            if len(v) != 2 or not all(inside(x) for x in v) or v[0] > v[1]: raise bad(_nan(*v))
             return (float(v[0]), float(v[1]))
         if k == 'pair':
-            if len(v) != 2 or not all(inside(x) and float(x).is_integer() for x in v): raise bad(nan(*v))
+            if len(v) != 2 or not all(inside(x) and float(x).is_integer() for x in v): raise bad(_nan(*v))
             return (int(v[0]), int(v[1]))
         if k == 'box':
-            if len(v) != 4 or not all(num(x) and math.isfinite(x) for x in v) or v[2] <= v[0] or v[3] <= v[1]: raise bad(nan(*v))
+            if len(v) != 4 or not all(_num(x) and math.isfinite(x) for x in v) or v[2] <= v[0] or v[3] <= v[1]: raise bad(_nan(*v))
             return tuple(int(round(x)) for x in v)
         if k == 'floats':
-            if not v or not all(inside(x) for x in v): raise bad(nan(*v))
+            if not v or not all(inside(x) for x in v): raise bad(_nan(*v))
             return tuple(float(x) for x in v)
         if k == 'strs':
             if not v or not all(isinstance(x, str) and x.strip() for x in v): raise bad('not a list of non-empty strings')
             return tuple(x.strip() for x in v)
         raise bad(f'unknown parameter kind {k}')
+
 
 # %% ../nbs/01_augment.ipynb #bf1a46ac
 OPS: dict = {}
@@ -149,7 +142,8 @@ class Op:
         "A copy with some parameters changed (and checked again)."
         return type(self)(**{**self.params(), **over})
 
-    def gate(self, rng) -> bool:
+    def gate(self, rng, # the op's own random stream
+            ) -> bool:
         "Draw once: True when the op fires (probability `prob`; always when the op has no `prob`)."
         p = getattr(self, 'prob', 1.0)
         return rng.random() < p
@@ -159,26 +153,37 @@ class Op:
 class AffineOp(Op):
     "An op that is only a matrix: it accumulates into the pipeline's one pending matrix; pixels are not touched."
     kind = 'affine'
-    def matrix(self, width: int, height: int, rng) -> np.ndarray | None: raise NotImplementedError
+    def matrix(self, width: int, # canvas width
+               height: int, # canvas height
+               rng, # the op's own random stream
+              ) -> np.ndarray | None: raise NotImplementedError
 
 class ColourOp(Op):
     "An op on pixel values only (uint8 RGB); it runs after all geometry, with one draw shared by every image of a sample."
     kind = 'colour'
-    def draw(self, rng): return () if self.gate(rng) else None
-    def apply(self, img: np.ndarray, args) -> np.ndarray: raise NotImplementedError
-    def table(self, args) -> np.ndarray | None:
+    def draw(self, rng, # the op's own random stream
+            ): return () if self.gate(rng) else None
+    def apply(self, img: np.ndarray, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ) -> np.ndarray: raise NotImplementedError
+    def table(self, args, # the op's draw for this sample (from `draw`)
+             ) -> np.ndarray | None:
         "The op as one 256-entry uint8 lookup table that does not depend on the pixels, or None (then only `apply` does it)."
         return None
 
 class BarrierOp(Op):
     "An op that closes the pending affine group: it may change the canvas, fold its own map into the matrix, or drop objects."
     kind = 'barrier'
-    def fold(self, st: '_State', rng): raise NotImplementedError
+    def fold(self, st: '_State', # the pipeline state (images, geometry, pending map, canvas)
+             rng, # the op's own random stream
+            ): raise NotImplementedError
 
 class PatchOp(Op):
     "An op that needs real pixels (copy/paste): the pending matrix is resampled first, then `apply` edits images and geometry."
     kind = 'patch'
-    def apply(self, st: '_State', rng): raise NotImplementedError
+    def apply(self, st: '_State', # the pipeline state (images, geometry, pending map, canvas)
+              rng, # the op's own random stream
+             ): raise NotImplementedError
 
 # %% ../nbs/01_augment.ipynb #57e3a475
 _P = Param('prob')
@@ -187,19 +192,28 @@ _P = Param('prob')
 class HFlip(AffineOp):
     "Mirror left-right."
     name, schema = 'hflip', dict(prob=(_P, 0.5))
-    def matrix(self, w, h, rng): return hflip(w) if self.gate(rng) else None
+    def matrix(self, w, # canvas width
+               h, # canvas height
+               rng, # the op's own random stream
+              ): return hflip(w) if self.gate(rng) else None
 
 @register_op
 class VFlip(AffineOp):
     "Mirror top-bottom."
     name, schema = 'vflip', dict(prob=(_P, 0.1))
-    def matrix(self, w, h, rng): return vflip(h) if self.gate(rng) else None
+    def matrix(self, w, # canvas width
+               h, # canvas height
+               rng, # the op's own random stream
+              ): return vflip(h) if self.gate(rng) else None
 
 @register_op
 class Rotate(AffineOp):
     "Rotate about the image centre by an angle drawn from [−max_deg, max_deg] (positive = clockwise on screen)."
     name, schema = 'rotate', dict(max_deg=(Param('float', 0, 180), 10.0), prob=(_P, 0.5))
-    def matrix(self, w, h, rng):
+    def matrix(self, w, # canvas width
+               h, # canvas height
+               rng, # the op's own random stream
+              ):
         if self.max_deg <= 0 or not self.gate(rng): return None
         return rotate_center(rng.uniform(-self.max_deg, self.max_deg), w, h)
 
@@ -209,7 +223,10 @@ class Scale(AffineOp):
     name, schema = 'scale', dict(lo=(Param('float', 0.05, 20), 0.9), hi=(Param('float', 0.05, 20), 1.1), prob=(_P, 0.5))
     def check(self):
         if self.lo > self.hi: raise AugmentationError(f'scale.lo = {self.lo} > scale.hi = {self.hi}; allowed: lo ≤ hi')
-    def matrix(self, w, h, rng):
+    def matrix(self, w, # canvas width
+               h, # canvas height
+               rng, # the op's own random stream
+              ):
         if not self.gate(rng): return None
         s = rng.uniform(self.lo, self.hi)
         return scale(s, s, (w - 1) / 2, (h - 1) / 2)
@@ -218,7 +235,10 @@ class Scale(AffineOp):
 class Translate(AffineOp):
     "Shift by fractions of the canvas drawn from [−max_frac, max_frac] on each axis."
     name, schema = 'translate', dict(max_frac=(Param('float', 0, 1), 0.1), prob=(_P, 0.5))
-    def matrix(self, w, h, rng):
+    def matrix(self, w, # canvas width
+               h, # canvas height
+               rng, # the op's own random stream
+              ):
         if not self.gate(rng): return None
         return translate(rng.uniform(-self.max_frac, self.max_frac) * w, rng.uniform(-self.max_frac, self.max_frac) * h)
 
@@ -231,7 +251,10 @@ class Shift(Translate):
 class Shear(AffineOp):
     "Shear about the image centre by angles drawn from [−max_deg, max_deg] (x and y independently)."
     name, schema = 'shear', dict(max_deg=(Param('float', 0, 45), 8.0), prob=(_P, 0.3))
-    def matrix(self, w, h, rng):
+    def matrix(self, w, # canvas width
+               h, # canvas height
+               rng, # the op's own random stream
+              ):
         if self.max_deg <= 0 or not self.gate(rng): return None
         a, b = rng.uniform(-self.max_deg, self.max_deg), rng.uniform(-self.max_deg, self.max_deg)
         return shear(a, b, (w - 1) / 2, (h - 1) / 2)
@@ -361,7 +384,9 @@ class ResizeByScale(BarrierOp):
                   align_multiple=(Param('int', 1, 4096, optional=True), 32), prob=(_P, 1.0))
     def check(self):
         if self.lo > self.hi: raise AugmentationError(f'resize_by_scale.lo = {self.lo} > hi = {self.hi}; allowed: lo ≤ hi')
-    def fold(self, st, rng):
+    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
+             rng, # the op's own random stream
+            ):
         if not self.gate(rng): return False
         s = self.scales[rng.randrange(len(self.scales))] if self.scales else rng.uniform(self.lo, self.hi)
         W, H = st.width, st.height
@@ -375,13 +400,19 @@ class PadToMultiple(BarrierOp):
     "Grow the canvas right and bottom with gray up to the next multiple; geometry does not move."
     name, schema = 'pad_to_multiple', dict(multiple=(Param('int', 1, 4096), 32))
     exposes = True   # grows the canvas: after a crop, the crop's pixels are cut first
-    def fold(self, st, rng):
+    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
+             rng, # the op's own random stream
+            ):
         W, H = st.width, st.height
         st.width, st.height = _align_up(W, self.multiple), _align_up(H, self.multiple)
         st.tm.padding_ratio = (st.width * st.height - W * H) / (st.width * st.height)
         return (st.width, st.height) != (W, H)
 
-def fit_canvas(raw_w: float, raw_h: float, multiple: int | None, max_pixels: int) -> tuple:
+def fit_canvas(raw_w: float, # content width
+               raw_h: float, # content height
+               multiple: int | None, # sides are multiples of this (None: any)
+               max_pixels: int, # largest canvas area
+              ) -> tuple:
     "Canvas (W, H, s) holding content of raw_w×raw_h scaled uniformly by s ≤ 1: sides multiples of `multiple`, W·H ≤ max_pixels."
     if raw_w <= 0 or raw_h <= 0: raise AugmentationError(f'expand_to_fit_affine: content size {raw_w}×{raw_h}; both sides must be > 0')
     s = 1.0
@@ -397,7 +428,9 @@ class ExpandToFitAffine(BarrierOp):
     name = 'expand_to_fit_affine'
     schema = dict(multiple=(Param('int', 1, 4096, optional=True), 32), max_pixels=(Param('int', 1, 1 << 40), 921600))
     exposes = True
-    def fold(self, st, rng):
+    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
+             rng, # the op's own random stream
+            ):
         w0, h0 = st.content   # the image, or the last crop window: what must not be cut off
         P = apply_affine(st.K, [[0, 0], [w0 - 1, 0], [w0 - 1, h0 - 1], [0, h0 - 1]])
         lo, hi = P.min(0), P.max(0)
@@ -416,7 +449,8 @@ _FULL, _PART = '显示完整', '只显示部分'
 
 _COMPLETENESS_KEYS = ('completeness', '完整性', 'complete')
 
-def mark_partial(g: dict) -> tuple:
+def mark_partial(g: dict, # an object whose desc/attributes may say 显示完整
+                ) -> tuple:
     "A copy of object `g` whose completeness says 只显示部分 (desc text and attributes); returns (copy, changed)."
     out, changed = dict(g), False
     if isinstance(g.get('desc'), str) and _FULL in g['desc']:
@@ -462,7 +496,9 @@ class RandomCrop(_CropBase):
     "Crop a random window (area share `scale`, aspect `aspect_ratio`); drop objects under `min_coverage`, mark partial ones."
     name = 'random_crop'
     schema = dict(scale=(Param('range', 0.01, 1), (0.6, 1.0)), aspect_ratio=(Param('range', 0.1, 10), (0.8, 1.2)), **_CROP_SCHEMA)
-    def fold(self, st, rng):
+    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
+             rng, # the op's own random stream
+            ):
         if not self.gate(rng): return False
         W, H = st.width, st.height
         cs, ar = rng.uniform(*self.scale), rng.uniform(*self.aspect_ratio)
@@ -477,7 +513,9 @@ class Crop(_CropBase):
     "Crop a fixed window `box` = [x1, y1, x2, y2] (clipped to the canvas), with the same label rules as `random_crop`."
     name = 'crop'
     schema = dict(box=(Param('box'), (0, 0, 1, 1)), **_CROP_SCHEMA)
-    def fold(self, st, rng):
+    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
+             rng, # the op's own random stream
+            ):
         if not self.gate(rng): return False
         x1, y1, x2, y2 = self.box
         x1, y1, x2, y2 = max(0, x1), max(0, y1), min(st.width, x2), min(st.height, y2)
@@ -513,10 +551,13 @@ class ColorJitter(ColourOp):
     "Brightness, contrast, saturation; one colour matrix (rounded once), or one table when saturation is 1; factors drawn once per sample."
     name = 'color_jitter'
     schema = dict(brightness=_RANGE_POS((0.7, 1.3)), contrast=_RANGE_POS((0.7, 1.3)), saturation=_RANGE_POS((0.7, 1.3)), prob=(_P, 1.0))
-    def draw(self, rng):
+    def draw(self, rng, # the op's own random stream
+            ):
         if not self.gate(rng): return None
         return rng.uniform(*self.brightness), rng.uniform(*self.contrast), rng.uniform(*self.saturation)
-    def apply(self, img, args):
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ):
         b, c, s = args
         m = b * _gray_mean(img)
         if s == 1: return cv2.LUT(img, _lut((_I * b - m) * c + m))
@@ -526,19 +567,26 @@ class ColorJitter(ColourOp):
 class Gamma(ColourOp):
     "out = gain·(in/255)^g·255 with g drawn from `gamma`."
     name, schema = 'gamma', dict(gamma=(Param('range', 0.01, 10), (0.7, 1.4)), gain=(Param('float', 0, 10), 1.0), prob=(_P, 1.0))
-    def draw(self, rng): return (rng.uniform(*self.gamma),) if self.gate(rng) else None
-    def table(self, args): return _lut(self.gain * (_I / 255) ** max(args[0], 1e-6) * 255)
-    def apply(self, img, args): return cv2.LUT(img, self.table(args))
+    def draw(self, rng, # the op's own random stream
+            ): return (rng.uniform(*self.gamma),) if self.gate(rng) else None
+    def table(self, args, # the op's draw for this sample (from `draw`)
+             ): return _lut(self.gain * (_I / 255) ** max(args[0], 1e-6) * 255)
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ): return cv2.LUT(img, self.table(args))
 
 @register_op
 class HSV(ColourOp):
     "Shift hue by degrees, scale saturation and value; three lookup tables in OpenCV's HSV."
     name = 'hsv'
     schema = dict(hue_delta_deg=(Param('range', -180, 180), (-20., 20.)), sat=_RANGE_POS((0.7, 1.4)), val=_RANGE_POS((0.7, 1.4)), prob=(_P, 1.0))
-    def draw(self, rng):
+    def draw(self, rng, # the op's own random stream
+            ):
         if not self.gate(rng): return None
         return rng.uniform(*self.hue_delta_deg), rng.uniform(*self.sat), rng.uniform(*self.val)
-    def apply(self, img, args):
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ):
         dh, s, v = args
         h_, s_, v_ = cv2.split(cv2.cvtColor(img, cv2.COLOR_RGB2HSV))
         hue = (np.arange(256) + int(round(dh / 2))) % 180      # OpenCV hue is 0…179 (2° steps)
@@ -550,7 +598,9 @@ class CLAHE(ColourOp):
     "Contrast-limited adaptive histogram equalisation on the L channel of LAB."
     name = 'clahe'
     schema = dict(clip_limit=(Param('float', 0.01, 100), 3.0), tile_grid_size=(Param('pair', 1, 256), (8, 8)), prob=(_P, 0.5))
-    def apply(self, img, args):
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ):
         L, A, B = cv2.split(cv2.cvtColor(img, cv2.COLOR_RGB2LAB))
         L = cv2.createCLAHE(clipLimit=self.clip_limit, tileGridSize=tuple(self.tile_grid_size)).apply(L)
         return cv2.cvtColor(cv2.merge([L, A, B]), cv2.COLOR_LAB2RGB)
@@ -559,7 +609,9 @@ class CLAHE(ColourOp):
 class AutoContrast(ColourOp):
     "Stretch each channel so its `cutoff` percent darkest/brightest pixels map to 0/255."
     name, schema = 'auto_contrast', dict(cutoff=(Param('float', 0, 49), 0.0), prob=(_P, 0.5))
-    def apply(self, img, args):
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ):
         luts = []
         for ch in range(3):
             h = cv2.calcHist([img], [ch], None, [256], [0, 256]).ravel(); c = np.cumsum(h); n = c[-1]
@@ -572,15 +624,21 @@ class AutoContrast(ColourOp):
 class Solarize(ColourOp):
     "Invert values at or above `threshold`."
     name, schema = 'solarize', dict(threshold=(Param('int', 0, 256), 128), prob=(_P, 0.3))
-    def table(self, args): return _lut(np.where(_I < self.threshold, _I, 255 - _I))
-    def apply(self, img, args): return cv2.LUT(img, self.table(args))
+    def table(self, args, # the op's draw for this sample (from `draw`)
+             ): return _lut(np.where(_I < self.threshold, _I, 255 - _I))
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ): return cv2.LUT(img, self.table(args))
 
 @register_op
 class Posterize(ColourOp):
     "Keep the `bits` high bits of every channel."
     name, schema = 'posterize', dict(bits=(Param('int', 1, 8), 4), prob=(_P, 0.3))
-    def table(self, args): return (np.arange(256) & (0xFF << (8 - self.bits) & 0xFF)).astype(np.uint8)
-    def apply(self, img, args): return cv2.LUT(img, self.table(args))
+    def table(self, args, # the op's draw for this sample (from `draw`)
+             ): return (np.arange(256) & (0xFF << (8 - self.bits) & 0xFF)).astype(np.uint8)
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ): return cv2.LUT(img, self.table(args))
 
 _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13
 
@@ -588,8 +646,11 @@ _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13
 class Sharpness(ColourOp):
     "Blend with a smoothed copy: factor < 1 blurs, > 1 sharpens (PIL's ImageEnhance.Sharpness rule)."
     name, schema = 'sharpness', dict(factor=(Param('range', 0, 10), (0.5, 1.8)), prob=(_P, 0.4))
-    def draw(self, rng): return (rng.uniform(*self.factor),) if self.gate(rng) else None
-    def apply(self, img, args):
+    def draw(self, rng, # the op's own random stream
+            ): return (rng.uniform(*self.factor),) if self.gate(rng) else None
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ):
         f = args[0]
         return cv2.addWeighted(img, f, cv2.filter2D(img, -1, _SMOOTH), 1 - f, 0)
 
@@ -624,7 +685,8 @@ class AlbumentationsColor(ColourOp):
     "A photometric albumentations recipe (`preset` strong | extreme); one seed per sample, replayed on each of its images."
     name = 'albumentations_color'
     schema = dict(preset=(Param('choice', choices=('strong', 'extreme')), 'strong'), prob=(_P, 1.0))
-    def draw(self, rng): return (rng.randrange(2 ** 31),) if self.gate(rng) else None
+    def draw(self, rng, # the op's own random stream
+            ): return (rng.randrange(2 ** 31),) if self.gate(rng) else None
     def _run(self, img, seed: int) -> dict:
         with _ALB_LOCK:   # reseed-then-call on one shared pipeline: keep the pair together
             pipe = _ALB_PIPES.get(self.preset)
@@ -633,8 +695,12 @@ class AlbumentationsColor(ColourOp):
                 pipe = _ALB_PIPES[self.preset] = A.Compose(_albumentations_recipe(self.preset), save_applied_params=True)
             pipe.set_random_state(np.random.default_rng(int(seed)), random.Random(int(seed)))   # one stream for all: independent draws
             return pipe(image=np.ascontiguousarray(img))
-    def apply(self, img, args): return self._run(img, args[0])['image']
-    def applied(self, img, args) -> list:
+    def apply(self, img, # uint8 RGB image
+              args, # the op's draw for this sample (from `draw`)
+             ): return self._run(img, args[0])['image']
+    def applied(self, img, # uint8 RGB image
+                args, # the op's draw for this sample (from `draw`)
+               ) -> list:
         "The transforms that fire on `img` under draw `args`, with their drawn parameters (the image shape left out)."
         return [(n, {k: v for k, v in p.items() if k != 'shape'}) for n, p in self._run(img, args[0])['applied_transforms']]
 
@@ -774,7 +840,8 @@ class Curriculum:
         self.ends = None if self.percent else ends
         if total_steps: self.resolve(total_steps)
 
-    def resolve(self, total_steps: int) -> 'Curriculum':
+    def resolve(self, total_steps: int, # the run's optimizer steps
+               ) -> 'Curriculum':
         "Turn percent boundaries into steps for a run of `total_steps` optimizer steps (each `max(1, round(total·p/100))`)."
         if isinstance(total_steps, bool) or not isinstance(total_steps, (int, np.integer)) or total_steps < 1:
             raise AugmentationError(f'{self.where}: total_steps = {total_steps!r}; a positive integer (the run\'s optimizer steps) is needed')
@@ -788,7 +855,8 @@ class Curriculum:
             self.ends = ends
         return self
 
-    def state_at(self, step: int) -> dict:
+    def state_at(self, step: int, # training step
+                ) -> dict:
         "{'bypass_prob': p, 'ops': {name: {param: value}}} at training `step`, interpolated linearly inside the current phase."
         if self.ends is None: raise AugmentationError(f'{self.where}: percent phases need the total step count; call resolve(total_steps) first '
                                                        '(on a built pipeline: augmenter.with_total_steps(n))')
@@ -821,7 +889,8 @@ class Augmenter:
         self.spec = spec or [dict(name=op.name, params=op.params()) for op in compose.ops]
         self._cache = (None, compose, bypass_prob)
 
-    def at_step(self, step: int | None) -> tuple:
+    def at_step(self, step: int | None, # training step (None: the base pipeline)
+               ) -> tuple:
         "(Compose, bypass_prob) in force at training `step` (the base pipeline when there is no curriculum or step)."
         if self.curriculum is None or step is None: return self.compose, self.bypass_prob
         if self._cache[0] == step: return self._cache[1:]
@@ -836,14 +905,16 @@ class Augmenter:
         "True while the curriculum has until_percent phases not yet resolved against the run's total steps."
         return self.curriculum is not None and self.curriculum.ends is None
 
-    def with_total_steps(self, total_steps: int) -> 'Augmenter':
+    def with_total_steps(self, total_steps: int, # the run's optimizer steps
+                        ) -> 'Augmenter':
         "Resolve until_percent phases against the run's total optimizer steps (step phases need nothing); returns self."
         if self.curriculum is not None:
             self.curriculum.resolve(total_steps)
             self._cache = (None, self.compose, self.bypass_prob)
         return self
 
-    def params_at(self, step: int | None) -> dict:
+    def params_at(self, step: int | None, # training step (None: the base pipeline)
+                 ) -> dict:
         "{'bypass_prob': p, 'ops': [{name, params}, ...]}: the parameters a sample augmented at training `step` gets."
         c, b = self.at_step(step)
         return {'bypass_prob': b, 'ops': [dict(name=op.name, params=op.params()) for op in c.ops]}
@@ -861,7 +932,9 @@ class Augmenter:
 
 _TOP_KEYS = ('enabled', 'bypass_prob', 'ops', 'curriculum', 'seed', 'interpolation', 'total_steps')
 
-def build_op(spec: dict, where: str = 'ops[0]') -> Op:
+def build_op(spec: dict, # {name: <op>, params: {...}}
+             where: str = 'ops[0]', # where the spec sits in the config, for messages
+            ) -> Op:
     "One op from its YAML form {name: ..., params: {...}}; errors name the op, the param, the allowed values and the known ops."
     if not isinstance(spec, dict) or 'name' not in spec:
         raise AugmentationError(f'{where}: an op is a mapping {{name: <op>, params: {{...}}}}; got {spec!r}')
@@ -876,7 +949,10 @@ def build_op(spec: dict, where: str = 'ops[0]') -> Op:
     try: return OPS[name](**params)
     except AugmentationError as e: raise AugmentationError(f'{where}: {e}') from None
 
-def build_pipeline(cfg: dict, output_dir: str | os.PathLike | None = None, bank=None) -> Augmenter | None:
+def build_pipeline(cfg: dict, # the `augmentation` section of a config
+                   output_dir: str | os.PathLike | None = None, # the run's output folder (holds the patch bank)
+                   bank=None, # a patch bank to use instead of one from the environment
+                  ) -> Augmenter | None:
     "An `Augmenter` from the YAML form {enabled, bypass_prob, ops: [{name, params}], curriculum, seed, interpolation}; None when disabled."
     if cfg is None: return None
     if not isinstance(cfg, dict): raise AugmentationError(f'augmentation: a mapping is needed, got {type(cfg).__name__}')
@@ -901,7 +977,12 @@ def _palette(n: int) -> list:
     hsv = np.array([[[int(180 * k / n), 255, 230] for k in range(n)]], np.uint8)
     return [tuple(int(v) for v in c) for c in cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0]]
 
-def demo_scene(width: int = 320, height: int = 240, n_objects: int = 12, seed: int = 0, kinds=GEOMETRY_KEYS) -> tuple:
+def demo_scene(width: int = 320, # image width
+               height: int = 240, # image height
+               n_objects: int = 12, # objects, one per grid cell
+               seed: int = 0, # seed of the background noise and shapes
+               kinds=GEOMETRY_KEYS, # geometry kinds, used in turn
+              ) -> tuple:
     "A seeded test picture: low-saturation background, one object per grid cell in its own colour; returns (RGB uint8, geoms)."
     rng = np.random.default_rng(seed)
     yy, xx = np.mgrid[0:height, 0:width]
@@ -938,7 +1019,8 @@ def _env_int(env, key):
     try: return int(str(env[key]).split(':')[-1])
     except (KeyError, ValueError): return None
 
-def check_single_node(env: dict | None = None):
+def check_single_node(env: dict | None = None, # environment variables (None: os.environ)
+                     ):
     "Raise `PatchBankError` when the environment describes a multi-node job (the bank is a local directory)."
     env = os.environ if env is None else env
     nnodes = _env_int(env, 'NNODES') or _env_int(env, 'PET_NNODES')
@@ -947,6 +1029,7 @@ def check_single_node(env: dict | None = None):
         raise PatchBankError(f'the copy/paste patch bank is single-node only, but this job spans nodes (NNODES={nnodes}, WORLD_SIZE={ws}, '
                              f'LOCAL_WORLD_SIZE={lws}); use source_mode: self and bank_add_prob: 0 for multi-node training')
 
+# %% ../nbs/01_augment.ipynb #62e308bd
 @dataclass
 class Patch:
     "Pixels and geometry to paste: one image per target image (or one for all), geometry in patch pixels."
@@ -969,7 +1052,8 @@ class PatchBank:
         if root is None: raise PatchBankError('a paste op uses the patch bank but no directory is known: set INSPECT_VL_PATCH_BANK_DIR or pass output_dir')
         return cls(root, **kw)
 
-    def entries(self, kind: str) -> list:
+    def entries(self, kind: str, # patch kind ('object', 'cluster', 'line')
+               ) -> list:
         "Names of the complete patches of `kind`, sorted (re-listed only when the directory changed)."
         d = self.root / kind
         try: mt = d.stat().st_mtime_ns
@@ -980,7 +1064,11 @@ class PatchBank:
         self._lists[kind] = (mt, names)
         return names
 
-    def add(self, kind: str, image: np.ndarray, geoms: list, source_id: int | None = None) -> Path | None:
+    def add(self, kind: str, # patch kind
+            image: np.ndarray, # the patch pixels, uint8 RGB
+            geoms: list, # its objects, in patch pixels
+            source_id: int | None = None, # the sample it came from
+           ) -> Path | None:
         "Store one patch atomically (temp file, then os.replace); None when the bank is full. Same content, same name."
         if len(self.entries(kind)) >= self.max_entries: return None
         meta = json.dumps(dict(geoms=geoms, source_id=source_id), ensure_ascii=False).encode('utf-8')
@@ -992,7 +1080,9 @@ class PatchBank:
         with atomic_writer(final, fsync=False, mode='wb') as f: f.write(data)   # no fsync: the bank is a cache
         return final
 
-    def load(self, kind: str, name: str) -> Patch | None:
+    def load(self, kind: str, # patch kind
+             name: str, # file name from `entries`
+            ) -> Patch | None:
         "One stored patch, or None if it vanished or cannot be read."
         try:
             with np.load(self.root / kind / name) as z:
@@ -1000,7 +1090,9 @@ class PatchBank:
         except Exception: return None
         return Patch([img], meta['geoms'], [-1] * len(meta['geoms']))
 
-    def sample(self, kind: str, key: int) -> Patch | None:
+    def sample(self, kind: str, # patch kind
+               key: int, # picks the patch (from the sample id)
+              ) -> Patch | None:
         "A patch chosen by `key` (derived from the sample id, not from the sample's random stream)."
         names = self.entries(kind)
         for j in range(min(len(names), 4)):
@@ -1012,8 +1104,6 @@ class PatchBank:
 def _aabb(g: dict) -> np.ndarray:
     P = geometry_points(g)
     return np.concatenate([P.min(0), P.max(0)])
-
-def _line_length(P) -> float: return float(np.hypot(*np.diff(P, axis=0).T).sum()) if len(P) > 1 else 0.
 
 def _without_tags(g: dict) -> dict: return {k: v for k, v in g.items() if not (k.startswith('__') or k in GEOMETRY_KEYS)}
 
@@ -1035,6 +1125,7 @@ def overlap_share(g: dict,           # an object already in the picture (bbox_2d
     r = m[max(0, y1 - oy):max(0, y2 - oy), max(0, x1 - ox):max(0, x2 - ox)]
     return cv2.countNonZero(r) / total if r.size else 0.
 
+# %% ../nbs/01_augment.ipynb #e466ed9a
 _PASTE_SCHEMA = dict(prob=(_P, 0.2), max_targets=(Param('int', 0, 64), 1), max_attempts=(Param('int', 1, 1000), 20),
                      overlap_threshold=(Param('float', 0, 1), 0.1),
                      source_mode=(Param('choice', choices=('self', 'mixed', 'bank')), 'self'),
@@ -1111,10 +1202,12 @@ class _PasteBase(PatchOp):
                 fired = True; st.tm.bank_used += from_bank
         return fired
 
-def desc_class(desc) -> str:
+def desc_class(desc, # an object's desc
+              ) -> str:
     "The class part of a desc: the text before the first '/' or ',' (full- or half-width), stripped."
     return str(desc).replace('，', ',').split('/', 1)[0].split(',', 1)[0].strip()
 
+# %% ../nbs/01_augment.ipynb #9531a7f3
 @register_op
 class SmallObjectZoomPaste(_PasteBase):
     "Copy a small object (with `context` pixels around it), enlarge it by `scale` and paste it where it hides nothing."
@@ -1138,6 +1231,7 @@ class SmallObjectZoomPaste(_PasteBase):
         if box[2] - box[0] <= 1 or box[3] - box[1] <= 1: return None
         return self._cut(st, box, [i])
 
+# %% ../nbs/01_augment.ipynb #e1d2b3ae
 @register_op
 class ObjectClusterCopyPaste(_PasteBase):
     "Copy a cluster of touching objects (grown until nothing is cut in half) and paste it elsewhere."
@@ -1189,7 +1283,11 @@ class LineSegmentCopyPaste(_PasteBase):
         return Patch([im[box[1]:box[3], box[0]:box[2]].copy() for im in st.images], [g], [i])
 
 # %% ../nbs/01_augment.ipynb #e297896c
-def draw_sample(ax, image, geoms: list, title: str = ''):
+def draw_sample(ax, # a matplotlib axis
+                image, # the augmented image (array or PIL)
+                geoms: list, # its objects
+                title: str = '', # axis title
+               ):
     "Show one augmented image with its geometry drawn on top."
     im = np.asarray(image)
     ax.imshow(im); h, w = im.shape[:2]

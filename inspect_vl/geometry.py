@@ -26,7 +26,9 @@ class GeometryError(ValueError):
 
 def _where(where): return f'{where}: ' if where else ''
 
-def geometry_kind(geom: dict, where: str = '') -> str:
+def geometry_kind(geom: dict, # an object: a dict with one geometry key
+                  where: str = '', # where it came from, for the message (e.g. 'objects[3]')
+                 ) -> str:
     "The one geometry key of `geom`: 'bbox_2d', 'poly' or 'line'."
     if not isinstance(geom, dict): raise GeometryError(f'{_where(where)}a geometry is a dict like {{"bbox_2d": [x1, y1, x2, y2]}}, got {type(geom).__name__}')
     if 'quad' in geom: raise GeometryError(f'{_where(where)}quad: the key is deprecated; write the 4 points as poly')
@@ -38,7 +40,9 @@ def geometry_kind(geom: dict, where: str = '') -> str:
 
 _MIN_NUMBERS = dict(bbox_2d=4, poly=6, line=4)
 
-def validate_geometry(geom: dict, where: str = '') -> str:
+def validate_geometry(geom: dict, # an object: a dict with one geometry key
+                      where: str = '', # where it came from, for the message
+                     ) -> str:
     "Check `geom` against the contract and return its kind; raise `GeometryError` naming what is wrong."
     kind = geometry_kind(geom, where)
     v, at = geom[kind], f'{_where(where)}{kind}'
@@ -59,7 +63,8 @@ def validate_geometry(geom: dict, where: str = '') -> str:
     return kind
 
 # %% ../nbs/00_geometry.ipynb #095d630f
-def geometry_points(geom: dict) -> np.ndarray:
+def geometry_points(geom: dict, # an object with one geometry key
+                   ) -> np.ndarray:
     "The points of `geom` as an (n, 2) float array; a bbox gives its corners TL, TR, BR, BL."
     kind = geometry_kind(geom)
     v = np.asarray(geom[kind], dtype=float)
@@ -89,33 +94,51 @@ def identity() -> np.ndarray:
     "The 3×3 identity."
     return np.eye(3)
 
-def translate(tx: float, ty: float) -> np.ndarray:
+def translate(tx: float, # shift right, pixels
+              ty: float, # shift down, pixels
+             ) -> np.ndarray:
     "Move by (tx, ty)."
     return np.array([[1., 0, tx], [0, 1, ty], [0, 0, 1]])
 
-def scale(sx: float, sy: float | None = None, cx: float = 0., cy: float = 0.) -> np.ndarray:
+def scale(sx: float, # horizontal factor
+          sy: float | None = None, # vertical factor (None: `sx`)
+          cx: float = 0., # pivot x
+          cy: float = 0., # pivot y
+         ) -> np.ndarray:
     "Scale by (sx, sy) about the pivot (cx, cy); `sy` defaults to `sx`."
     sy = sx if sy is None else sy
     return np.array([[sx, 0, cx - sx * cx], [0, sy, cy - sy * cy], [0, 0, 1.]])
 
-def rotate(deg: float, cx: float = 0., cy: float = 0.) -> np.ndarray:
+def rotate(deg: float, # angle, positive clockwise on screen
+           cx: float = 0., # pivot x
+           cy: float = 0., # pivot y
+          ) -> np.ndarray:
     "Rotate by `deg` degrees about (cx, cy); positive turns content clockwise on screen (y down)."
     r = math.radians(deg); c, s = math.cos(r), math.sin(r)
     return np.array([[c, -s, cx - c * cx + s * cy], [s, c, cy - s * cx - c * cy], [0, 0, 1.]])
 
-def rotate_center(deg: float, width: int, height: int) -> np.ndarray:
+def rotate_center(deg: float, # angle, positive clockwise on screen
+                  width: int, # image width
+                  height: int, # image height
+                 ) -> np.ndarray:
     "Rotate by `deg` about the centre of a width×height image, ((W−1)/2, (H−1)/2)."
     return rotate(deg, (width - 1) / 2, (height - 1) / 2)
 
-def hflip(width: int) -> np.ndarray:
+def hflip(width: int, # image width
+         ) -> np.ndarray:
     "Mirror left-right: x' = (W−1) − x."
     return np.array([[-1., 0, width - 1], [0, 1, 0], [0, 0, 1]])
 
-def vflip(height: int) -> np.ndarray:
+def vflip(height: int, # image height
+         ) -> np.ndarray:
     "Mirror top-bottom: y' = (H−1) − y."
     return np.array([[1., 0, 0], [0, -1, height - 1], [0, 0, 1]])
 
-def shear(shx_deg: float = 0., shy_deg: float = 0., cx: float = 0., cy: float = 0.) -> np.ndarray:
+def shear(shx_deg: float = 0., # x shear angle, degrees
+          shy_deg: float = 0., # y shear angle, degrees
+          cx: float = 0., # pivot x
+          cy: float = 0., # pivot y
+         ) -> np.ndarray:
     "Shear by angles (degrees) about (cx, cy): x' = x + tan(shx)·(y−cy), y' = y + tan(shy)·(x−cx)."
     a, b = math.tan(math.radians(shx_deg)), math.tan(math.radians(shy_deg))
     return np.array([[1., a, -a * cy], [b, 1, -b * cx], [0, 0, 1]])
@@ -126,7 +149,8 @@ def compose(*matrices) -> np.ndarray:
     for a in matrices: m = np.asarray(a, dtype=float) @ m
     return m
 
-def invert_affine(m) -> np.ndarray:
+def invert_affine(m, # 3×3 affine matrix
+                 ) -> np.ndarray:
     "The inverse of an affine 3×3 matrix; a singular one raises `GeometryError`."
     m = np.asarray(m, dtype=float)
     a, b, c, d, e, f = m[0, 0], m[0, 1], m[0, 2], m[1, 0], m[1, 1], m[1, 2]
@@ -134,16 +158,22 @@ def invert_affine(m) -> np.ndarray:
     if abs(det) < 1e-12: raise GeometryError(f'matrix is singular (det={det:.3g}); an affine map must not collapse the plane')
     return np.array([[e / det, -b / det, (b * f - c * e) / det], [-d / det, a / det, (c * d - a * f) / det], [0, 0, 1.]])
 
-def is_axis_aligned(m, tol: float = 1e-6) -> bool:
+def is_axis_aligned(m, # 3×3 affine matrix
+                    tol: float = 1e-6, # largest off-diagonal term taken as zero
+                   ) -> bool:
     "True when `m` keeps axis-aligned boxes axis-aligned without rotating them (no off-diagonal terms)."
     m = np.asarray(m)
     return abs(m[0, 1]) <= tol and abs(m[1, 0]) <= tol
 
-def is_identity(m, tol: float = 1e-9) -> bool:
+def is_identity(m, # 3×3 matrix
+                tol: float = 1e-9, # largest difference taken as zero
+               ) -> bool:
     "True when every element of `m` is within `tol` of the identity."
     return bool(np.all(np.abs(np.asarray(m) - np.eye(3)) <= tol))
 
-def apply_affine(m, pts) -> np.ndarray:
+def apply_affine(m, # 3×3 matrix
+                 pts, # points, anything that reshapes to (n, 2)
+                ) -> np.ndarray:
     "Map an (n, 2) array of points through the 3×3 matrix `m` (dividing by w when the last row is not [0, 0, 1])."
     m = np.asarray(m, dtype=float); p = np.asarray(pts, dtype=float).reshape(-1, 2)
     out = p @ m[:2, :2].T + m[:2, 2]
@@ -265,15 +295,9 @@ class TransformStats:
         for f in ('objects', 'promoted', 'clipped', 'slivers', 'degenerate'): setattr(self, f, getattr(self, f) + getattr(o, f))
         return self
 
+# %% ../nbs/00_geometry.ipynb #856a19d2
 _KEYSET = frozenset(GEOMETRY_KEYS)
 _SEEN_AREA = 1e-9  # px²; a clip with less area is only zero-width joins along the border (nothing visible)
-
-def _flat_rings(R, c3, Rr, c2, j):
-    "Three vertices for each sliver `j`: its two distinct rounded vertices (the second repeated), else its one point thrice."
-    a = Rr[_offsets(c2)[j]]; b = a.copy()
-    two = c3[j] >= 2; ro = _offsets(c3)[j][two]
-    a[two], b[two] = R[ro], R[ro + 1]
-    return np.stack([a, b, b], 1).reshape(-1, 2)
 
 def _flat_array(lists, n_total):
     return np.fromiter(chain.from_iterable(lists), dtype=float, count=n_total)
@@ -303,7 +327,98 @@ def _check_values(geoms, vals, kinds):
         for i, g in enumerate(geoms): validate_geometry(g, f'geometries[{i}]')
     return flat
 
-def transform_geometries(geoms: list, m, width: int, height: int, stats: TransformStats | None = None) -> list:
+def _gather(flat, starts, lens, idx):
+    "The coordinates of objects `idx`, concatenated, from the flat array."
+    return flat[np.repeat(starts[idx], lens[idx]) + (np.arange(lens[idx].sum()) - np.repeat(_offsets(lens[idx]), lens[idx]))]
+
+# %% ../nbs/00_geometry.ipynb #4e72f321
+def _boxes_aligned(m, B, xmax, ymax, st) -> list:
+    "Boxes `B` (k, 4) under an axis-aligned map `m`: enveloped, rounded, clamped; [x1, y1, x2, y2] int rows, counted into `st`."
+    T = apply_affine(m, B.reshape(-1, 2)).reshape(-1, 4)
+    env = np.stack([np.minimum(T[:, 0], T[:, 2]), np.minimum(T[:, 1], T[:, 3]),
+                    np.maximum(T[:, 0], T[:, 2]), np.maximum(T[:, 1], T[:, 3])], 1)
+    R = np.rint(env); C = np.empty_like(R)
+    C[:, 0] = np.clip(R[:, 0], 0, xmax); C[:, 2] = np.clip(R[:, 2], 0, xmax)
+    C[:, 1] = np.clip(R[:, 1], 0, ymax); C[:, 3] = np.clip(R[:, 3], 0, ymax)
+    st.clipped += int((C != R).any(1).sum())
+    had_area = (env[:, 2] > env[:, 0]) & (env[:, 3] > env[:, 1])
+    flattened = had_area & ((C[:, 2] == C[:, 0]) | (C[:, 3] == C[:, 1]))
+    seen = ((np.minimum(env[:, 2], xmax) > np.maximum(env[:, 0], 0)) & (np.minimum(env[:, 3], ymax) > np.maximum(env[:, 1], 0)))
+    st.slivers += int((flattened & seen).sum()); st.degenerate += int((flattened & ~seen).sum())
+    return C.astype(np.int64).tolist()
+
+# %% ../nbs/00_geometry.ipynb #c883203b
+def _flat_rings(R, c3, Rr, c2, j):
+    "Three vertices for each sliver `j`: its two distinct rounded vertices (the second repeated), else its one point thrice."
+    a = Rr[_offsets(c2)[j]]; b = a.copy()
+    two = c3[j] >= 2; ro = _offsets(c3)[j][two]
+    a[two], b[two] = R[ro], R[ro + 1]
+    return np.stack([a, b, b], 1).reshape(-1, 2)
+
+def _polygons(m, P, counts, xmax, ymax, st) -> list:
+    "Polygons (points `P`, `counts` per object) mapped by `m`, clipped, rounded, clamped, canonical: a flat int list each."
+    T = apply_affine(m, P)
+    k = len(counts); seg = _seg_ids(counts); offs = _offsets(counts)
+    inside_pt = (T[:, 0] >= -0.5) & (T[:, 0] <= xmax + 0.5) & (T[:, 1] >= -0.5) & (T[:, 1] <= ymax + 0.5)
+    inside = np.logical_and.reduceat(inside_pt, offs)
+    X, Xc = _round_clamp(T, xmax, ymax), counts.copy()
+    ii = np.flatnonzero(inside)
+    if len(ii):  # inside the frame but thinner than a pixel: rounding flattens it in place
+        isel = inside[seg]
+        st.slivers += int(((_ring_areas(T[isel], counts[ii]) > _SEEN_AREA) & (_ring_areas(X[isel], counts[ii]) == 0)).sum())
+    cl = np.flatnonzero(~inside)
+    if len(cl):
+        st.clipped += len(cl)
+        sel = ~inside[seg]
+        Pc, c2 = _sutherland_hodgman(T[sel], counts[cl], xmax, ymax)
+        seen = _ring_areas(Pc, c2) > _SEEN_AREA           # some area is visible (in floats, before rounding)
+        Rr = _round_clamp(Pc, xmax, ymax)
+        R, c3 = _drop_repeats(Rr, c2)
+        ok = c3 >= 3
+        thin = ~ok & seen
+        st.slivers += int(thin.sum()); st.degenerate += int((~ok & ~seen).sum())
+        # assemble: inside objects and degenerate fallbacks from X, clipped successes from R, slivers flattened in place
+        use_x = np.ones(k, bool); use_x[cl[ok | thin]] = False
+        rs = _seg_ids(c3); rsel = ok[rs]; tj = np.flatnonzero(thin)
+        pts = np.concatenate([X[use_x[seg]], R[rsel], _flat_rings(R, c3, Rr, c2, tj)])
+        ids = np.concatenate([seg[use_x[seg]], cl[rs[rsel]], np.repeat(cl[tj], 3)])
+        order = np.argsort(ids, kind='stable')
+        X = pts[order]; Xc = np.bincount(ids, minlength=k).astype(np.int64)
+    X = X[_canonical_permutation(X, Xc)]
+    rows, o, out = X.reshape(-1).tolist(), 0, []
+    for c in (2 * Xc).tolist(): out.append(rows[o:o + c]); o += c
+    return out
+
+# %% ../nbs/00_geometry.ipynb #4893a466
+def _lines(m, P, counts, xmax, ymax, st) -> list:
+    "Polylines (points `P`, `counts` per object) mapped by `m`, clipped, stitched, rounded, clamped: a flat int list each."
+    T = apply_affine(m, P)
+    Pc, ids, cut = _liang_barsky(T, counts, xmax, ymax)
+    st.clipped += int(cut.sum())
+    c2 = np.bincount(ids, minlength=len(counts)).astype(np.int64)
+    R, c2 = _drop_repeats(_round_clamp(Pc, xmax, ymax), c2, cyclic=False)
+    rows, o, out, Tr = R.reshape(-1).tolist(), 0, [], None
+    for j, c in enumerate((2 * c2).tolist()):
+        if c >= 4: out.append(rows[o:o + c])
+        elif c == 2:  # visible, but all of it rounds to one point: that point, twice
+            st.slivers += 1; out.append(rows[o:o + 2] * 2)
+        else:  # nothing visible: clamp the unclipped points, keep the first two distinct
+            st.degenerate += 1
+            if Tr is None: Tr, toffs = _round_clamp(T, xmax, ymax), _offsets(counts)
+            pts = Tr[toffs[j]:toffs[j] + counts[j]]
+            keep = np.ones(len(pts), bool); keep[1:] = np.any(pts[1:] != pts[:-1], 1)
+            pts = pts[keep]
+            out.append((pts[:2] if len(pts) >= 2 else np.concatenate([pts, pts])).reshape(-1).tolist())
+        o += c
+    return out
+
+# %% ../nbs/00_geometry.ipynb #b351b602
+def transform_geometries(geoms: list, # geometry dicts (bbox_2d, poly or line, plus any other keys)
+                         m, # 3×3 affine map from their frame to the output frame
+                         width: int, # output frame width (pixels 0…W−1)
+                         height: int, # output frame height (pixels 0…H−1)
+                         stats: TransformStats | None = None, # counts are added to it
+                        ) -> list:
     "Map every geometry through `m` into a width×height frame: clip, round (half to even), clamp, canonical order."
     W, H = int(width), int(height)
     if W < 1 or H < 1: raise GeometryError(f'frame is {W}×{H}; width and height must be ≥ 1')
@@ -313,117 +428,51 @@ def transform_geometries(geoms: list, m, width: int, height: int, stats: Transfo
     st = TransformStats(objects=len(geoms))
     kinds, vals = _parse(geoms)
     flat = _check_values(geoms, vals, kinds)
-    lens = np.fromiter(map(len, vals), np.int64, len(vals))
-    starts = _offsets(lens)
+    lens = np.fromiter(map(len, vals), np.int64, len(vals)); starts = _offsets(lens)
     kind_arr = np.array([GEOMETRY_KEYS.index(k) for k in kinds], np.int64)
     out_vals, out_kind = [None] * len(geoms), list(kinds)
-    aa = is_axis_aligned(m)
-
-    # boxes: axis-aligned maps keep them boxes, other maps promote them to 4-point polygons
-    bi = np.flatnonzero(kind_arr == 0)
+    bi = np.flatnonzero(kind_arr == 0)   # boxes: axis-aligned maps keep them boxes, other maps promote them to polygons
     if len(bi):
         B = flat[starts[bi][:, None] + np.arange(4)]
         if ((B[:, 2] < B[:, 0]) | (B[:, 3] < B[:, 1])).any():
             for i in bi.tolist(): validate_geometry(geoms[i], f'geometries[{i}]')
-        if aa:
-            T = apply_affine(m, B.reshape(-1, 2)).reshape(-1, 4)
-            env = np.stack([np.minimum(T[:, 0], T[:, 2]), np.minimum(T[:, 1], T[:, 3]),
-                            np.maximum(T[:, 0], T[:, 2]), np.maximum(T[:, 1], T[:, 3])], 1)
-            R = np.rint(env); C = np.empty_like(R)
-            C[:, 0] = np.clip(R[:, 0], 0, xmax); C[:, 2] = np.clip(R[:, 2], 0, xmax)
-            C[:, 1] = np.clip(R[:, 1], 0, ymax); C[:, 3] = np.clip(R[:, 3], 0, ymax)
-            st.clipped += int((C != R).any(1).sum())
-            had_area = (env[:, 2] > env[:, 0]) & (env[:, 3] > env[:, 1])
-            flattened = had_area & ((C[:, 2] == C[:, 0]) | (C[:, 3] == C[:, 1]))
-            seen = ((np.minimum(env[:, 2], xmax) > np.maximum(env[:, 0], 0)) & (np.minimum(env[:, 3], ymax) > np.maximum(env[:, 1], 0)))
-            st.slivers += int((flattened & seen).sum()); st.degenerate += int((flattened & ~seen).sum())
-            for i, row in zip(bi.tolist(), C.astype(np.int64).tolist()): out_vals[i] = row
+        if is_axis_aligned(m):
+            for i, row in zip(bi.tolist(), _boxes_aligned(m, B, xmax, ymax, st)): out_vals[i] = row
             bi = bi[:0]
         else:
             st.promoted += len(bi)
             for i in bi.tolist(): out_kind[i] = 'poly'
-
-    # polygons (and promoted boxes)
     pi = np.flatnonzero(kind_arr == 1)
     if len(pi) or len(bi):
-        parts, cnts = [], []
-        if len(pi):
-            idx = np.repeat(starts[pi], lens[pi]) + (np.arange(lens[pi].sum()) - np.repeat(_offsets(lens[pi]), lens[pi]))
-            parts.append(flat[idx].reshape(-1, 2)); cnts.append(lens[pi] // 2)
-        if len(bi):
-            x1, y1, x2, y2 = flat[starts[bi][:, None] + np.arange(4)].T
-            parts.append(np.stack([x1, y1, x2, y1, x2, y2, x1, y2], 1).reshape(-1, 2)); cnts.append(np.full(len(bi), 4, np.int64))
-        obj = np.concatenate([pi, bi]); counts = np.concatenate(cnts)
-        T = apply_affine(m, np.concatenate(parts))
-        k = len(obj); seg = _seg_ids(counts); offs = _offsets(counts)
-        inside_pt = (T[:, 0] >= -0.5) & (T[:, 0] <= xmax + 0.5) & (T[:, 1] >= -0.5) & (T[:, 1] <= ymax + 0.5)
-        inside = np.logical_and.reduceat(inside_pt, offs)
-        X, Xc = _round_clamp(T, xmax, ymax), counts.copy()
-        ii = np.flatnonzero(inside)
-        if len(ii):  # inside the frame but thinner than a pixel: rounding flattens it in place
-            isel = inside[seg]
-            st.slivers += int(((_ring_areas(T[isel], counts[ii]) > _SEEN_AREA) & (_ring_areas(X[isel], counts[ii]) == 0)).sum())
-        cl = np.flatnonzero(~inside)
-        if len(cl):
-            st.clipped += len(cl)
-            sel = ~inside[seg]
-            P, c2 = _sutherland_hodgman(T[sel], counts[cl], xmax, ymax)
-            seen = _ring_areas(P, c2) > _SEEN_AREA           # some area is visible (in floats, before rounding)
-            Rr = _round_clamp(P, xmax, ymax)
-            R, c3 = _drop_repeats(Rr, c2)
-            ok = c3 >= 3
-            thin = ~ok & seen
-            st.slivers += int(thin.sum()); st.degenerate += int((~ok & ~seen).sum())
-            # assemble: inside objects and degenerate fallbacks from X, clipped successes from R, slivers flattened in place
-            use_x = np.ones(k, bool); use_x[cl[ok | thin]] = False
-            rs = _seg_ids(c3); rsel = ok[rs]; tj = np.flatnonzero(thin)
-            pts = np.concatenate([X[use_x[seg]], R[rsel], _flat_rings(R, c3, Rr, c2, tj)])
-            ids = np.concatenate([seg[use_x[seg]], cl[rs[rsel]], np.repeat(cl[tj], 3)])
-            order = np.argsort(ids, kind='stable')
-            X = pts[order]; Xc = np.bincount(ids, minlength=k).astype(np.int64)
-        X = X[_canonical_permutation(X, Xc)]
-        rows = X.reshape(-1).tolist(); o = 0
-        for i, c in zip(obj.tolist(), (2 * Xc).tolist()):
-            out_vals[i] = rows[o:o + c]; o += c
-
-    # lines: Liang–Barsky per segment, stitched
+        x1, y1, x2, y2 = flat[starts[bi][:, None] + np.arange(4)].T
+        P = np.concatenate([_gather(flat, starts, lens, pi).reshape(-1, 2), np.stack([x1, y1, x2, y1, x2, y2, x1, y2], 1).reshape(-1, 2)])
+        for i, v in zip(np.concatenate([pi, bi]).tolist(), _polygons(m, P, np.concatenate([lens[pi] // 2, np.full(len(bi), 4, np.int64)]), xmax, ymax, st)):
+            out_vals[i] = v
     li = np.flatnonzero(kind_arr == 2)
     if len(li):
-        idx = np.repeat(starts[li], lens[li]) + (np.arange(lens[li].sum()) - np.repeat(_offsets(lens[li]), lens[li]))
-        counts = lens[li] // 2; k = len(li)
-        T = apply_affine(m, flat[idx].reshape(-1, 2))
-        P, ids, cut = _liang_barsky(T, counts, xmax, ymax)
-        st.clipped += int(cut.sum())
-        c2 = np.bincount(ids, minlength=k).astype(np.int64)
-        R, c2 = _drop_repeats(_round_clamp(P, xmax, ymax), c2, cyclic=False)
-        rows = R.reshape(-1).tolist(); o = 0
-        Tr = None
-        for j, (i, c) in enumerate(zip(li.tolist(), (2 * c2).tolist())):
-            if c >= 4: out_vals[i] = rows[o:o + c]
-            elif c == 2:  # visible, but all of it rounds to one point: that point, twice
-                st.slivers += 1; out_vals[i] = rows[o:o + 2] * 2
-            else:  # nothing visible: clamp the unclipped points, keep the first two distinct
-                st.degenerate += 1
-                if Tr is None: Tr, toffs = _round_clamp(T, xmax, ymax), _offsets(counts)
-                pts = Tr[toffs[j]:toffs[j] + counts[j]]
-                keep = np.ones(len(pts), bool); keep[1:] = np.any(pts[1:] != pts[:-1], 1)
-                pts = pts[keep]
-                out_vals[i] = (pts[:2] if len(pts) >= 2 else np.concatenate([pts, pts])).reshape(-1).tolist()
-            o += c
+        for i, v in zip(li.tolist(), _lines(m, _gather(flat, starts, lens, li).reshape(-1, 2), lens[li] // 2, xmax, ymax, st)): out_vals[i] = v
     if stats is not None: stats += st
-    res = []
-    for g, kind, nk, v in zip(geoms, kinds, out_kind, out_vals):
-        d = dict(g); del d[kind]; d[nk] = v; res.append(d)
-    return res
+    return [{**{k: x for k, x in g.items() if k != kind}, nk: v} for g, kind, nk, v in zip(geoms, kinds, out_kind, out_vals)]
 
-def transform_geometry(geom: dict, m, width: int, height: int, stats: TransformStats | None = None) -> dict:
+def transform_geometry(geom: dict, # one geometry dict
+                       m, # 3×3 affine map
+                       width: int, # output frame width
+                       height: int, # output frame height
+                       stats: TransformStats | None = None, # counts are added to it
+                      ) -> dict:
     "Map one geometry through `m` into a width×height frame (see `transform_geometries`)."
     return transform_geometries([geom], m, width, height, stats)[0]
 
 # %% ../nbs/00_geometry.ipynb #cec9c459
 _COLOURS = dict(bbox_2d='tab:blue', poly='tab:green', line='tab:red')
 
-def draw_geometry(ax, geom: dict, color=None, linestyle='-', label=True, **kw):
+def draw_geometry(ax, # a matplotlib axis
+                  geom: dict, # the object to draw
+                  color=None, # line colour (None: one per kind)
+                  linestyle='-', # matplotlib line style
+                  label=True, # mark the first vertex and write the desc
+                  **kw, # passed to `ax.plot`
+                 ):
     "Draw one geometry on a matplotlib axis (y down): boxes and polygons closed, lines open, first vertex marked."
     kind = geometry_kind(geom); P = geometry_points(geom)
     c = color or _COLOURS[kind]
@@ -432,7 +481,11 @@ def draw_geometry(ax, geom: dict, color=None, linestyle='-', label=True, **kw):
     if label: ax.plot(P[:1, 0], P[:1, 1], 'o', color=c, ms=4)
     if label and geom.get('desc'): ax.annotate(str(geom['desc']), P[0], fontsize=7, color=c)
 
-def draw_frame(ax, width: int, height: int, margin: float = 0.25):
+def draw_frame(ax, # a matplotlib axis
+               width: int, # frame width
+               height: int, # frame height
+               margin: float = 0.25, # share of the size shown around the frame
+              ):
     "Draw the pixel-point frame [0, W−1]×[0, H−1] and set limits with a margin, y pointing down."
     from matplotlib.patches import Rectangle
     ax.add_patch(Rectangle((0, 0), width - 1, height - 1, fill=False, color='0.5', lw=2))
@@ -440,26 +493,34 @@ def draw_frame(ax, width: int, height: int, margin: float = 0.25):
     ax.set_xlim(-mx, width - 1 + mx); ax.set_ylim(height - 1 + my, -my); ax.set_aspect('equal')
 
 # %% ../nbs/00_geometry.ipynb #e2a71e2f
-def clip_polygon(pts, width: int, height: int) -> np.ndarray:
+def clip_polygon(pts, # polygon vertices, (n, 2) or flat
+                 width: int, # frame width
+                 height: int, # frame height
+                ) -> np.ndarray:
     "Sutherland–Hodgman clip of one polygon ((n, 2) floats) to the pixel-point frame [0, W−1]×[0, H−1]; may be empty."
     P = np.asarray(pts, dtype=float).reshape(-1, 2)
     if len(P) < 3: return P[:0]
     P, c = _sutherland_hodgman(P, np.array([len(P)]), int(width) - 1, int(height) - 1)
     return P if c[0] >= 3 else P[:0]
 
-def clip_polyline(pts, width: int, height: int) -> np.ndarray:
+def clip_polyline(pts, # polyline vertices, (n, 2) or flat
+                  width: int, # frame width
+                  height: int, # frame height
+                 ) -> np.ndarray:
     "Liang–Barsky clip of one polyline ((n, 2) floats) segment by segment, visible pieces stitched in order."
     P = np.asarray(pts, dtype=float).reshape(-1, 2)
     return _liang_barsky(P, np.array([len(P)]), int(width) - 1, int(height) - 1)[0]
 
-def polygon_area(pts) -> float:
+def polygon_area(pts, # polygon vertices, (n, 2) or flat
+                ) -> float:
     "Signed shoelace area; positive means clockwise on screen (y down)."
     P = np.asarray(pts, dtype=float).reshape(-1, 2)
     if len(P) < 3: return 0.
     x, y = P[:, 0], P[:, 1]
     return float((x * np.roll(y, -1) - np.roll(x, -1) * y).sum() / 2)
 
-def canonical_polygon(flat) -> list:
+def canonical_polygon(flat, # a flat polygon [x1, y1, x2, y2, …]
+                     ) -> list:
     "A flat polygon in canonical order: clockwise on screen (y down), starting at its top-most, then left-most vertex."
     P = np.asarray(flat).reshape(-1, 2)
     if len(P) < 3: return list(flat)
@@ -467,7 +528,8 @@ def canonical_polygon(flat) -> list:
     s = min(range(len(P)), key=lambda i: (P[i, 1], P[i, 0]))
     return np.roll(P, -s, axis=0).reshape(-1).tolist()
 
-def is_canonical_polygon(flat) -> bool:
+def is_canonical_polygon(flat, # a flat polygon [x1, y1, x2, y2, …]
+                        ) -> bool:
     "True when `flat` starts at its top-most, left-most vertex and does not run anticlockwise on screen."
     P = np.asarray(flat).reshape(-1, 2)
     first = tuple(P[0][::-1]) == min(tuple(p[::-1]) for p in P)
@@ -476,7 +538,9 @@ def is_canonical_polygon(flat) -> bool:
 # %% ../nbs/00_geometry.ipynb #18a16461
 def _line_length(P): return float(np.hypot(*np.diff(P, axis=0).T).sum()) if len(P) > 1 else 0.
 
-def coverage(geom: dict, crop) -> float:
+def coverage(geom: dict, # the object
+             crop, # [x1, y1, x2, y2]: the pixels x1…x2−1, y1…y2−1
+            ) -> float:
     "Fraction of `geom` inside `crop` = [x1, y1, x2, y2] (pixels x1…x2−1): area for boxes and polygons, length for lines."
     x1, y1, x2, y2 = (float(v) for v in crop)
     cw, ch = int(round(x2 - x1)), int(round(y2 - y1))
@@ -493,22 +557,34 @@ def coverage(geom: dict, crop) -> float:
     return min(1., _line_length(clip_polyline(P, cw, ch)) / total)
 
 # %% ../nbs/00_geometry.ipynb #71db2e2e
-def to_norm1000(coords, width: int, height: int) -> list:
+def to_norm1000(coords, # flat pixel coordinates x, y, …
+                width: int, # image width
+                height: int, # image height
+               ) -> list:
     "Pixel coordinates (flat x, y, …) to Qwen3-VL's 0–1000 frame: round(v·1000/W) for x, /H for y, half to even, unclamped."
     v = np.asarray(coords, dtype=float).reshape(-1, 2)
     return np.rint(v * 1000 / (max(width, 1), max(height, 1))).astype(np.int64).reshape(-1).tolist()
 
-def from_norm1000(coords, width: int, height: int) -> list:
+def from_norm1000(coords, # flat 0–1000 coordinates x, y, …
+                  width: int, # image width
+                  height: int, # image height
+                 ) -> list:
     "0–1000 coordinates back to pixels: round(v·W/1000) half to even, clamped into [0, W−1]×[0, H−1]."
     v = np.asarray(coords, dtype=float).reshape(-1, 2)
     return _round_clamp(v * (width, height) / 1000, int(width) - 1, int(height) - 1).reshape(-1).tolist()
 
-def geometry_to_norm1000(geom: dict, width: int, height: int) -> dict:
+def geometry_to_norm1000(geom: dict, # an object in pixels
+                         width: int, # image width
+                         height: int, # image height
+                        ) -> dict:
     "A copy of `geom` with its coordinates in the 0–1000 frame."
     kind = validate_geometry(geom)
     return {**geom, kind: to_norm1000(geom[kind], width, height)}
 
-def geometry_from_norm1000(geom: dict, width: int, height: int) -> dict:
+def geometry_from_norm1000(geom: dict, # an object in the 0–1000 frame
+                           width: int, # image width
+                           height: int, # image height
+                          ) -> dict:
     "A copy of `geom` with 0–1000 coordinates turned back into pixels."
     kind = validate_geometry(geom)
     return {**geom, kind: from_norm1000(geom[kind], width, height)}
