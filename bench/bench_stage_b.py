@@ -15,7 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1])); sys.path.insert(0,
 from _timing import ROUNDS, row, fmt_spread
 
 def run_once(n_tickets=200, epochs=2):
-    from inspect_vl.stage_b.runner import make_scripted_world, load_stage_b_config, StageBRunner, scripted_world_generator
+    from inspect_vl.stage_b.runner import load_stage_b_config, StageBRunner
+    from inspect_vl.testing import make_scripted_world, scripted_world_generator
     d = Path(tempfile.mkdtemp())
     cfg = load_stage_b_config(make_scripted_world(d, n_tickets=n_tickets, epochs=epochs))
     r = StageBRunner(cfg, scripted_world_generator(), progress=False)
@@ -34,7 +35,8 @@ def tiny_engine():
 
 def run_tiny(engine, n_tickets=40, epochs=1, max_new_tokens=32):
     "The scripted world's tickets through the real engine (greedy and sampled decodes), in a fresh world."
-    from inspect_vl.stage_b.runner import make_scripted_world, load_stage_b_config, StageBRunner
+    from inspect_vl.stage_b.runner import load_stage_b_config, StageBRunner
+    from inspect_vl.testing import make_scripted_world
     d = Path(tempfile.mkdtemp())
     grid = [dict(temperature=0.0, top_p=1.0, max_new_tokens=max_new_tokens, seed=43),
             dict(temperature=0.7, top_p=0.9, max_new_tokens=max_new_tokens, seed=43)]

@@ -41,7 +41,7 @@ def _setup(root):
     return load_model(d), proc, ds
 
 def _ours(model, proc, ds, out):
-    from inspect_vl.config import config_from_mapping
+    from inspect_vl.train_config import config_from_mapping
     from inspect_vl.train import Trainer, Precision
     from inspect_vl.collate import PaddedCollator
     cfg = config_from_mapping({'model': {'model': 'unused'}, 'tuner': {'train_type': 'full', 'freeze_vit': False, 'freeze_aligner': False},

@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Sampler
 from .builder import IGNORE, DESC, COORD, FORMAT, TOKEN_TYPE_NAMES, check_geometry_normalization, char_pieces, types_html
-from .augment import sample_seed
+from .seeds import sample_seed
 
 # %% auto #0
 __all__ = ['PACKING_MESSAGE', 'MODEL_KEYS', 'majority_types', 'align_token_types', 'row_token_types', 'PackingError',

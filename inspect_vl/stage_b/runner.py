@@ -98,9 +98,16 @@ class SamplerConfig(_Section):
 # %% ../../nbs/13c_stage_b_runner.ipynb #e009606c
 @dataclass(frozen=True)
 class SelectionConfig(_Section):
-    "`selection`: validated; the policy is fixed (majority, ties -> fail, then lowest temperature)."
-    policy: Literal['top_label', 'top_semantic'] = _f(help='top_label')     # the reference's names of the one policy
+    "`selection`: the verdict is chosen by label vote (majority, ties -> fail, then lowest temperature)."
+    policy: Literal['top_label', 'top_semantic'] = _f(help='top_label')     # the one policy: top_label (top_semantic is refused)
     tie_break: Literal['temperature'] = _f(help='temperature')             # the only tie break
+
+    @staticmethod
+    def _resolve(v, fail, given):
+        "Refuse `top_semantic`: configs written for the reference name it, and accepting it would change nothing."
+        if v['policy'] == 'top_semantic':
+            fail('policy', 'top_semantic is not implemented: candidates are selected by label vote (majority, ties -> fail, '
+                 'then lowest temperature); write top_label')
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #ee0faaa0
 @dataclass(frozen=True)
