@@ -61,6 +61,13 @@ def bench() -> list:
         print(f'{k}: {N_IMAGES / statistics.median(secs[k]):.1f} images/s (median of {ROUNDS} rounds); per image: '
               + ', '.join(f'{p} {x:.2f} ms' for p, x in ms.items()) + f'; last round: {v[-1][1]}', file=sys.stderr)
     for k, r in ratios.items(): print(f'{k} vs 1: {fmt_spread(r)}', file=sys.stderr)
+    per = {k: {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for _, st, _ in v) / N_IMAGES for p in PHASES} for k, v in runs.items()}
+    need = sum(per['batch 1'].values()) / 4   # ms per image batch 8 must reach for 4x
+    for k in (f'batch {BATCH}', 'batch 16'):
+        print(f'why {k} reaches {statistics.median(ratios[k]):.2f}x: 4x needs <= {need:.1f} ms per image; it spends {sum(per[k].values()):.1f} '
+              f'(prefill {per[k]["prefill"]:.1f}, decode {per[k]["decode"]:.1f}); prefill per image at batch 1 is {per["batch 1"]["prefill"]:.1f} ms, '
+              f'so batching shrinks prefill {per["batch 1"]["prefill"] / max(per[k]["prefill"], 1e-9):.1f}x and decode '
+              f'{per["batch 1"]["decode"] / max(per[k]["decode"], 1e-9):.1f}x', file=sys.stderr)
     print(f'outputs identical across engines and rounds: {same}; torch threads {torch.get_num_threads()}', file=sys.stderr)
     return [row(f'stage-A images/s batch {BATCH} vs 1 (tiny)', ratios[f'batch {BATCH}'], '>= 4', ok=same),
             row('stage-A images/s batch 16 vs 1 (tiny)', ratios['batch 16'], 'info', ok=same)]

@@ -34,16 +34,16 @@ def _rss_mb(pid:int) -> float:
 def _start(ckpt, guidance, batch_size:int, root:Path):
     "A serve process on a free localhost port; returns (process, base url)."
     import httpx
-    port, script = _free_port(), root/'run_serve.py'
+    port, script, log = _free_port(), root/'run_serve.py', open(root/f'serve-{batch_size}.log', 'w')   # the server's output, read if it dies
     script.write_text('from inspect_vl.serve import serve_cli\nserve_cli()\n')
     env = {**os.environ, 'PYTHONPATH': str(HERE.parent), 'OMP_NUM_THREADS': '1', 'HF_HUB_OFFLINE': '1'}
     p = subprocess.Popen([sys.executable, str(script), str(ckpt), '--guidance', str(guidance), '--host', '127.0.0.1', '--port', str(port),
                           '--max-batch-size', str(batch_size), '--max-wait-ms', '20', '--compact-prompts',
-                          '--summary-max-new-tokens', str(TOKENS[0]), '--verdict-max-new-tokens', str(TOKENS[1])], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                          '--summary-max-new-tokens', str(TOKENS[0]), '--verdict-max-new-tokens', str(TOKENS[1])], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f'http://127.0.0.1:{port}'
     t0 = time.time()
     while time.time() - t0 < 180:
-        if p.poll() is not None: raise RuntimeError(f'serve exited with {p.returncode}')
+        if p.poll() is not None: raise RuntimeError(f'serve exited with {p.returncode}: ' + (root/f'serve-{batch_size}.log').read_text()[-2000:])
         try:
             if httpx.get(base + '/health', timeout=1).status_code == 200: return p, base
         except httpx.HTTPError: time.sleep(0.2)
@@ -67,12 +67,26 @@ async def _load(base:str, n:int, photo:bytes) -> tuple:
         await asyncio.gather(*(client(c) for _ in range(CLIENTS)))
     return time.perf_counter() - t0, lat, errors
 
+def _split(base:str, requests:int) -> dict:
+    "Model milliseconds per request by stage and phase, and the mean batch size per stage, from the server's /metrics."
+    import httpx
+    ms, sizes = {}, {}
+    for line in httpx.get(base + '/metrics', timeout=10).text.splitlines():
+        if line.startswith('inspect_model_seconds{'):
+            lab = dict(kv.split('=') for kv in line[line.index('{') + 1:line.index('}')].replace('"', '').split(','))
+            ms.setdefault(lab['stage'], {})[lab['phase']] = round(1e3 * float(line.split()[-1]) / requests, 2)
+        elif line.startswith(('inspect_batch_size_sum{', 'inspect_batch_size_count{')):
+            stage = line.split('stage="')[1].split('"')[0]
+            sizes.setdefault(stage, []).append(float(line.split()[-1]))
+    return dict(ms_per_request={k: v for k, v in ms.items() if v.get('total')},
+                mean_batch={k: round(v[1] / v[0], 2) for k, v in sizes.items() if len(v) == 2 and v[0]})
+
 def run(deadline_s:float=DEADLINE_S) -> dict:
     "The measurements: per-round throughputs, latencies, RSS, errors."
     import numpy as np
     from PIL import Image
     from inspect_vl.model import make_tiny_qwen3vl
-    from inspect_vl.stage_b.verdicts import STAGE_B_MISSION_FOCUS
+    from inspect_vl.prompts import STAGE_B_MISSION_FOCUS
     t_end = time.time() + deadline_s
     root = Path(tempfile.mkdtemp(prefix='bench-serve-'))
     ckpt = make_tiny_qwen3vl(root/'tiny')
@@ -94,6 +108,7 @@ def run(deadline_s:float=DEADLINE_S) -> dict:
                 out['thr'][k].append(PER_ROUND / secs); out['lat'][k] += lat; out['errors'] += err
                 if k == 'batched': out['served'] += PER_ROUND
                 if k == 'batched' and out['served'] >= RSS_AT[0] and 'rss_first' not in out: out['rss_first'] = _rss_mb(procs[k][0].pid)
+        out['split'] = {k: _split(procs[k][1], 16 + PER_ROUND * ROUNDS) for k in procs}   # warm-up and counted rounds
         p, base = procs['batched']
         if 'rss_first' not in out:
             _, _, err = asyncio.run(_load(base, RSS_AT[0] - out['served'], photo)); out['errors'] += err
@@ -117,7 +132,10 @@ def bench() -> list:
     q = lambda xs, f: float(np.quantile(xs, f)) * 1e3
     lb, ls = m['lat']['batched'], m['lat']['single']
     growth = m['rss_last'] / m['rss_first'] - 1
-    return [row('serve: throughput, batching (8) / batch size 1, 8 clients', ratios, '>= 3'),
+    for k, v in m['split'].items():
+        print(f'{k}: mean batch {v["mean_batch"]}; model ms per request: ' +
+              '; '.join(f'{st} ' + ', '.join(f'{p} {x}' for p, x in ph.items()) for st, ph in v['ms_per_request'].items()), file=sys.stderr)
+    return [row('serve: throughput, batching (8) / batch size 1, 8 clients', ratios, '>= 3', split=m['split']),
             dict(name='serve: requests per second with batching', value=statistics.median(m['thr']['batched']), goal='info', unit='req/s', ok=True),
             dict(name='serve: latency p50 / p99 with batching', value=q(lb, 0.5), goal='info', unit=f'ms (p99 {q(lb, 0.99):.0f})', ok=True),
             dict(name='serve: latency p50 / p99 with batch size 1', value=q(ls, 0.5), goal='info', unit=f'ms (p99 {q(ls, 0.99):.0f})', ok=True),

@@ -10,7 +10,8 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DecodeSettings', 'GenerationResult', 'Generator', 'PaddingSideError', 'check_left_padded', 'load_rgb', 'split_images',
-           'GenerationStats', 'GenerationEngine', 'clean_text', 'count_chars', 'token_counter', 'load_generator']
+           'GenerationStats', 'PrefixCache', 'prefix_first', 'GenerationEngine', 'clean_text', 'count_chars',
+           'token_counter', 'load_generator']
 
 # %% ../nbs/11_generate.ipynb #75b708b6
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ class GenerationResult:
 @runtime_checkable
 class Generator(Protocol):
     "Anything that turns a batch of conversations into one `GenerationResult` each, in order."
-    def generate(self, conversations: list, settings: DecodeSettings = DecodeSettings()) -> list: ...
+    def generate(self, conversations:list, # chat conversations (Hugging Face message lists)
+                 settings:DecodeSettings=DecodeSettings(), # how to decode
+                ) -> list: ...
 
 # %% ../nbs/11_generate.ipynb #92e485db
 import contextlib, copy, threading, time
@@ -56,7 +59,8 @@ from .records import load_image, to_rgb
 class PaddingSideError(ValueError):
     "Batched generation was asked to run with right padding, or a batch is not left-padded."
 
-def check_left_padded(attention_mask:torch.Tensor):
+def check_left_padded(attention_mask:torch.Tensor, # a batch's (rows, tokens) mask, 1 = real token
+                     ):
     "Raise `PaddingSideError` unless every row of `attention_mask` ends in a real token (left padding)."
     if attention_mask.ndim != 2 or bool(attention_mask[:, -1].all()): return
     rows = [i for i, v in enumerate(attention_mask[:, -1].tolist()) if not v]
@@ -64,7 +68,8 @@ def check_left_padded(attention_mask:torch.Tensor):
                            f'from the last position, so batched generation must pad on the left (padding_side="left").')
 
 # %% ../nbs/11_generate.ipynb #ab193a36
-def load_rgb(image) -> Image.Image:
+def load_rgb(image, # a PIL image, or the path of an image file
+            ) -> Image.Image:
     "A PIL image or an image file as 8-bit RGB, the pixels training sees (`records.load_image`; a file error is `ImageLoadError`)."
     return to_rgb(image) if isinstance(image, Image.Image) else load_image(image)
 
@@ -75,7 +80,8 @@ def _load_item(item) -> Image.Image:
     "The image of an image item (`image`, `path` or `url` key), loaded as 8-bit RGB."
     return load_rgb(item.get('image', item.get('path', item.get('url'))))
 
-def split_images(conversation:list) -> tuple:
+def split_images(conversation:list, # chat messages whose content lists may hold image items
+                ) -> tuple:
     "A copy of `conversation` with image items reduced to placeholders, and its images (loaded, in order)."
     msgs, images = [], []
     for m in conversation:
@@ -105,6 +111,8 @@ class GenerationStats:
     prefill_s: float = 0.0
     decode_s: float = 0.0
     postprocess_s: float = 0.0
+    prefix_batches: int = 0         # batches that reused a cached prompt prefix
+    prefix_tokens: int = 0          # prompt tokens those batches did not recompute (prefix length × rows)
 
     @property
     def total_s(self): return self.preprocess_s + self.prefill_s + self.decode_s + self.postprocess_s
@@ -116,7 +124,8 @@ class GenerationStats:
         sp = self.split()
         return (f'{self.samples} samples in {self.batches} batches, {self.total_s:.3f} s: '
                 + ', '.join(f'{k} {getattr(self, k + "_s"):.3f} s ({100 * v:.0f} %)' for k, v in sp.items())
-                + f' (preprocessing busy {self.preprocess_busy_s:.3f} s); {self.prompt_tokens} prompt + {self.new_tokens} new tokens')
+                + f' (preprocessing busy {self.preprocess_busy_s:.3f} s); {self.prompt_tokens} prompt + {self.new_tokens} new tokens'
+                + (f'; {self.prefix_tokens} prompt tokens from the prefix cache in {self.prefix_batches} batches' if self.prefix_batches else ''))
 
 # %% ../nbs/11_generate.ipynb #ed1b9f16
 from transformers import StoppingCriteria, StopStringCriteria, GenerationConfig
@@ -128,6 +137,48 @@ class _FirstStepClock(StoppingCriteria):
         if self.t is None: self.sync(); self.t = time.perf_counter()
         return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
+# %% ../nbs/11_generate.ipynb #4045ebff
+import collections
+
+class PrefixCache:
+    "Key/value states of prompt prefixes, by their token ids: computed once, reused by every batch that starts with them."
+    def __init__(self, max_entries:int=8, # prefixes kept (least recently used dropped first)
+                 min_tokens:int=32, # a shorter shared prefix is not worth an entry
+                ):
+        if max_entries < 1: raise ValueError(f'max_entries must be >= 1, got {max_entries}')
+        self.max_entries, self.min_tokens = max_entries, min_tokens
+        self.entries, self.hits, self.misses = collections.OrderedDict(), 0, 0
+
+    def get(self, ids:tuple, # the prefix's token ids
+            compute, # fn(ids) -> its states, called on a miss
+           ):
+        "The states of `ids`, computed on a miss."
+        if ids in self.entries: self.hits += 1; self.entries.move_to_end(ids); return self.entries[ids]
+        self.misses += 1
+        v = self.entries[ids] = compute(ids)
+        while len(self.entries) > self.max_entries: self.entries.popitem(last=False)
+        return v
+
+    def clear(self):
+        "Forget every prefix (after changing the model's weights)."
+        self.entries.clear()
+
+# %% ../nbs/11_generate.ipynb #4a0075a6
+def prefix_first(batch, # a left-padded processor batch (`input_ids`, `attention_mask`, …)
+                 prefix:tuple, # token ids every row should start with
+                ):
+    "`batch` with `prefix` first in every row and the padding after it, or None when a row does not start with `prefix`."
+    ids, mask = batch['input_ids'], batch['attention_mask']
+    (B, T), P = ids.shape, len(prefix)
+    start = T - mask.sum(1)                                        # where each row's real tokens begin
+    if bool((T - start < P).any()): return None
+    j = torch.arange(T, device=ids.device)[None].expand(B, T)
+    own = ids.gather(1, (start[:, None] + j[:, :P]))
+    if not bool((own == torch.tensor(prefix, dtype=ids.dtype, device=ids.device)[None]).all()): return None
+    idx = torch.where(j < P, start[:, None] + j, torch.where(j < P + start[:, None], j - P, j))   # prefix, padding, the rest
+    moved = {k: v.gather(1, idx) if isinstance(v, torch.Tensor) and tuple(v.shape) == (B, T) else v for k, v in batch.items()}
+    return type(batch)(moved) if type(batch) is not dict else moved
+
 # %% ../nbs/11_generate.ipynb #91b221e8
 class GenerationEngine:
     "Batched Qwen3-VL generation with left padding: the `Generator` used by Stage-A and Stage-B."
@@ -137,6 +188,7 @@ class GenerationEngine:
                  padding_side:str='left', # must be 'left'; anything else is refused
                  sort_by_length:bool=True, # batch similar prompt lengths together (less padding; order is restored)
                  prefetch:bool=True, # preprocess the next batch in a background thread while this one generates
+                 prefix_cache:bool=True, # compute a shared system turn once and reuse its key/value states (same outputs)
                 ):
         if padding_side != 'left':
             raise PaddingSideError(f'padding_side={padding_side!r} is refused: batched generation with a decoder-only model needs '
@@ -148,7 +200,7 @@ class GenerationEngine:
         self.pad_id = tok.pad_token_id
         self.stop_ids = sorted({i for i in (tok.convert_tokens_to_ids('<|im_end|>'), tok.convert_tokens_to_ids('<|endoftext|>'),
                                             tok.eos_token_id) if isinstance(i, int) and i != tok.unk_token_id})
-        self.stats = GenerationStats()
+        self.stats, self.prefix_cache = GenerationStats(), PrefixCache() if prefix_cache else None
 
     @property
     def pixel_budget(self) -> tuple:
@@ -160,7 +212,8 @@ class GenerationEngine:
 
 # %% ../nbs/11_generate.ipynb #f2bab014
 @patch
-def encode(self:GenerationEngine, conversations:list):
+def encode(self:GenerationEngine, conversations:list, # one batch of chat conversations
+          ):
     "Processor batch (left-padded, on the model's device) for `conversations`, and the number of images."
     texts, images = [], []
     for conv in conversations:
@@ -173,9 +226,61 @@ def encode(self:GenerationEngine, conversations:list):
     check_left_padded(batch['attention_mask'])
     return batch.to(self.model.device), len(images)
 
+# %% ../nbs/11_generate.ipynb #2db0390c
+from transformers import DynamicCache
+from transformers.generation import utils as _gen_utils
+
+_CACHE_KW = 'cache' if 'cache' in getattr(_gen_utils, 'ALL_CACHE_NAMES', ()) else 'past_key_values'   # `generate`'s name for it
+
+def _head_has_image(conv) -> bool:
+    return any(isinstance(m.get('content'), list) and any(_is_image_item(it) for it in m['content']) for m in conv[:-1])
+
+@patch
+def shared_prefix(self:GenerationEngine, conversations:list, # one batch of chat conversations
+                 ) -> tuple|None:
+    "Token ids of the turns before the last message when all `conversations` share them (text only, long enough), else None."
+    if self.prefix_cache is None or not conversations or any(len(c) < 2 or _head_has_image(c) for c in conversations): return None
+    heads = {self.processor.apply_chat_template(c[:-1], tokenize=False, add_generation_prompt=False) for c in conversations}
+    if len(heads) != 1: return None
+    with self._tok_lock: ids = tuple(self.processor.tokenizer(heads.pop(), add_special_tokens=False)['input_ids'])
+    return ids if len(ids) >= self.prefix_cache.min_tokens else None
+
+# %% ../nbs/11_generate.ipynb #b322f06f
+@patch
+def _reset_rope(self:GenerationEngine):
+    "Forget the rope offsets the model kept from its last multimodal prompt."
+    for m in self._rope_holders: m.rope_deltas = None
+
+@patch(as_prop=True)
+def _rope_holders(self:GenerationEngine) -> list:
+    if not hasattr(self, '_rope_mods'): self._rope_mods = [m for m in self.model.modules() if hasattr(m, 'rope_deltas')]
+    return self._rope_mods
+
+@patch
+def _prefix_states(self:GenerationEngine, ids:tuple) -> list:
+    "Per layer (keys, values) of the prompt prefix `ids`, batch of one."
+    x = torch.tensor([ids], device=self.model.device)
+    self._reset_rope()
+    with torch.inference_mode(): out = self.model(input_ids=x, attention_mask=torch.ones_like(x), use_cache=True, logits_to_keep=1)
+    cache = getattr(out, 'cache', None) or out.past_key_values
+    return [(l.keys, l.values) for l in cache.layers]
+
+@patch
+def _cached_inputs(self:GenerationEngine, batch, prefix, settings) -> tuple:
+    "`batch` and extra `generate` keywords: the prefix moved first and its cached states, when the batch can use them."
+    padded = not bool(batch['attention_mask'].all())   # n-gram blocking reads pads too: moved pads would change its n-grams
+    moved = None if prefix is None or (settings.no_repeat_ngram_size and padded) else prefix_first(batch, prefix)
+    if moved is None: return batch, {}
+    n = moved['input_ids'].shape[0]
+    states = self.prefix_cache.get(prefix, self._prefix_states)
+    self._reset_rope()
+    self.stats.prefix_batches += 1; self.stats.prefix_tokens += n * len(prefix)
+    return moved, {_CACHE_KW: DynamicCache(ddp_cache_data=[(k.expand(n, -1, -1, -1), v.expand(n, -1, -1, -1)) for k, v in states])}
+
 # %% ../nbs/11_generate.ipynb #a8ba08ed
 @patch
-def generation_config(self:GenerationEngine, settings:DecodeSettings) -> GenerationConfig:
+def generation_config(self:GenerationEngine, settings:DecodeSettings, # how to decode
+                     ) -> GenerationConfig:
     "The `GenerationConfig` for `settings`."
     sample = settings.temperature > 0
     kw = dict(max_new_tokens=settings.max_new_tokens, do_sample=sample, eos_token_id=self.stop_ids, pad_token_id=self.pad_id,
@@ -187,17 +292,32 @@ def generation_config(self:GenerationEngine, settings:DecodeSettings) -> Generat
 
 # %% ../nbs/11_generate.ipynb #c0cbdb77
 def clean_text(raw:str, # decoded text with special tokens removed
-               stop:tuple=()) -> str: # stop strings: the text ends before the first one
+               stop:tuple=(), # stop strings: the text ends before the first one
+              ) -> str:
     "Cut `raw` at the first stop string and strip it."
     cut = min([i for i in (raw.find(s) for s in stop if s) if i >= 0], default=len(raw))
     return raw[:cut].strip()
+
+# %% ../nbs/11_generate.ipynb #ba86d7d9
+def _length_key(conv) -> int:
+    n = 0
+    for m in conv:
+        c = m.get('content')
+        if isinstance(c, str): n += len(c)
+        elif isinstance(c, list):
+            for it in c:
+                if _is_image_item(it):
+                    im = it.get('image')
+                    n += (im.size[0] * im.size[1]) // 1024 if isinstance(im, Image.Image) else 256
+                elif isinstance(it, dict): n += len(str(it.get('text', '')))
+    return n
 
 # %% ../nbs/11_generate.ipynb #9a15ea3e
 @patch
 def _prepare(self:GenerationEngine, conversations):
     t0 = time.perf_counter()
     batch, n_images = self.encode(conversations)
-    return batch, n_images, time.perf_counter() - t0
+    return batch, n_images, time.perf_counter() - t0, self.shared_prefix(conversations)
 
 @patch
 def _fitted(self:GenerationEngine, conversations:list) -> list:
@@ -212,8 +332,9 @@ def _fitted(self:GenerationEngine, conversations:list) -> list:
 @patch
 def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
     st, sync = self.stats, (torch.cuda.synchronize if self.model.device.type == 'cuda' else (lambda: None))
-    batch, n_images, busy = prepared
+    batch, n_images, busy, prefix = prepared
     t1 = time.perf_counter()
+    batch, cached = self._cached_inputs(batch, prefix, settings)
     clock, tok = _FirstStepClock(sync), self.processor.tokenizer
     criteria = [clock]
     if settings.stop:
@@ -222,7 +343,7 @@ def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
           if settings.temperature > 0 else contextlib.nullcontext()
     with rng, torch.inference_mode():
         if settings.temperature > 0: torch.manual_seed((settings.seed or 0) * 1_000_003 + batch_index)
-        out = self.model.generate(**batch, generation_config=self.generation_config(settings), stopping_criteria=criteria)
+        out = self.model.generate(**batch, generation_config=self.generation_config(settings), stopping_criteria=criteria, **cached)
     sync(); t2 = time.perf_counter()
     plen, results = batch['input_ids'].shape[1], []
     with self._tok_lock:
@@ -241,21 +362,10 @@ def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
     return results
 
 # %% ../nbs/11_generate.ipynb #6abc4a92
-def _length_key(conv) -> int:
-    n = 0
-    for m in conv:
-        c = m.get('content')
-        if isinstance(c, str): n += len(c)
-        elif isinstance(c, list):
-            for it in c:
-                if _is_image_item(it):
-                    im = it.get('image')
-                    n += (im.size[0] * im.size[1]) // 1024 if isinstance(im, Image.Image) else 256
-                elif isinstance(it, dict): n += len(str(it.get('text', '')))
-    return n
-
 @patch
-def generate(self:GenerationEngine, conversations:list, settings:DecodeSettings=DecodeSettings()) -> list:
+def generate(self:GenerationEngine, conversations:list, # chat conversations, any number
+             settings:DecodeSettings=DecodeSettings(), # how to decode (the same for all)
+            ) -> list:
     "One `GenerationResult` per conversation, in order, generated in left-padded batches."
     order = list(range(len(conversations)))
     if self.sort_by_length: order.sort(key=lambda i: _length_key(conversations[i]))
@@ -283,15 +393,18 @@ def generate(self:GenerationEngine, conversations:list, settings:DecodeSettings=
 from typing import Callable
 
 @patch
-def count_tokens(self:GenerationEngine, text:str) -> int:
+def count_tokens(self:GenerationEngine, text:str, # prompt text
+                ) -> int:
     "Tokens `text` costs in a prompt, counted by the processor's tokenizer (no special tokens added)."
     with self._tok_lock: return len(self.processor.tokenizer(text, add_special_tokens=False)['input_ids'])
 
-def count_chars(text:str) -> int:
+def count_chars(text:str, # any text
+               ) -> int:
     "One token per character: the count of a generator without a tokenizer (a scripted stand-in)."
     return len(text)
 
-def token_counter(generator) -> Callable:
+def token_counter(generator, # a `Generator`
+                 ) -> Callable:
     "The token counter of `generator`: its `count_tokens` (the engine's tokenizer), else `count_chars`."
     return getattr(generator, 'count_tokens', None) or count_chars
 

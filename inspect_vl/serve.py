@@ -4,32 +4,34 @@
 
 # %% ../nbs/14b_serve.ipynb #44bb75df
 from __future__ import annotations
-import asyncio, base64, binascii, hmac, json, logging, re, tempfile, threading, time, uuid
+import asyncio, base64, binascii, contextlib, hmac, json, logging, re, tempfile, threading, time, uuid
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from types import SimpleNamespace
 
+from fastcore.basics import patch
 from fastcore.script import call_parse
 from PIL import Image
 
 from .generate import DecodeSettings, GenerationResult
 from .records import ImageLoadError, load_image, image_size
-from .prompts import SUPPORTED_MISSIONS, SUMMARY_PROFILES, template_prompts
+from .prompts import SUPPORTED_MISSIONS, SUMMARY_PROFILES, STAGE_B_DOMAIN_HINTS, template_prompts
 from .stage_a import stage_a_conversation, sanitize_summary
-from .stage_b.verdicts import (Ticket, Candidate, DOMAIN_PACKS, normalize_per_image, rollout_conversation, select_verdict,
+from .stage_b.verdicts import (Ticket, Candidate, normalize_per_image, rollout_conversation, select_verdict,
                                clean_reason)
 from .stage_b.runner import DecodeConfig, decode_settings
 from .stage_b.guidance import read_guidance_file, parse_mission_section
 from .evaluate import dense_objects, overlay, png_bytes
 
 # %% auto #0
-__all__ = ['NEED_CHECK', 'NO_NEED_CHECK', 'VERDICT_SUBTASK', 'SCRIPTED_SUMMARIES', 'SCRIPTED_DENSE', 'PAGE', 'reason_items',
-           'split_reason', 'pack_reason', 'total_pass', 'contract_result', 'ServeSettings', 'load_guidance', 'Batcher',
-           'ModelOutputError', 'InspectResult', 'annotate', 'InspectService', 'ScriptedServeGenerator',
-           'set_default_service', 'predict', 'RequestError', 'error_body', 'decode_image', 'parse_multipart',
-           'parse_inspect_request', 'ServeMetrics', 'bearer_ok', 'read_body', 'make_app', 'load_service', 'serve_app',
-           'read_token', 'serve_cli']
+__all__ = ['NEED_CHECK', 'NO_NEED_CHECK', 'VERDICT_SUBTASK', 'MODEL_PHASES', 'SCRIPTED_SUMMARIES', 'SCRIPTED_DENSE', 'PAGE',
+           'ROUTES', 'reason_items', 'split_reason', 'pack_reason', 'total_pass', 'contract_result', 'ServeSettings',
+           'load_guidance', 'Batcher', 'ModelOutputError', 'InspectResult', 'annotate', 'InspectService',
+           'ScriptedServeGenerator', 'set_default_service', 'predict', 'RequestError', 'error_body', 'decode_image',
+           'parse_multipart', 'parse_inspect_request', 'ServeMetrics', 'bearer_ok', 'read_body', 'error_response',
+           'add_error_handlers', 'add_guard', 'add_info_routes', 'add_inspect_route', 'make_app', 'load_service',
+           'serve_app', 'read_token', 'serve_cli', 'compare_with_batch']
 
 # %% ../nbs/14b_serve.ipynb #24131609
 _log = logging.getLogger('inspect_vl.serve')
@@ -39,7 +41,8 @@ NEED_CHECK, NO_NEED_CHECK = '该子问题需要判断', '该子问题不需要�
 VERDICT_SUBTASK = {'pass': '整体判定：通过', 'fail': '整体判定：不通过'}
 _RE_MARKER = re.compile(r'(?:image[\s_]*(\d+)|图片\s*(\d+)|(总结))\s*[:：]', re.I)
 
-def reason_items(text:str) -> list:
+def reason_items(text:str, # a reason or one image's part of it
+                ) -> list:
     "The `;`/`；`-separated items of `text`, stripped, trailing `。` dropped, empty ones left out."
     return [s for s in (p.strip().rstrip('。').strip() for p in re.split('[;；]', text or '')) if s]
 
@@ -67,11 +70,16 @@ def pack_reason(reason:str, # the Stage-B reason
     status = 'Pass' if verdict == 'pass' else 'Fail'
     return [[[t, status, NEED_CHECK] for t in (items or [VERDICT_SUBTASK[verdict]])] for items in split_reason(reason, n_images)]
 
-def total_pass(identify_result:list) -> bool:
+def total_pass(identify_result:list, # `pack_reason`'s per-image subtask lists
+              ) -> bool:
     "False when any subtask anywhere is `[*, 'Fail', NEED_CHECK]`, else True."
     return not any(st == 'Fail' and msg == NEED_CHECK for image in identify_result for _, st, msg in image)
 
-def contract_result(verdict:str, reason:str, n_images:int, annotated_images:list=None) -> dict:
+def contract_result(verdict:str, # 'pass' | 'fail'
+                    reason:str, # the Stage-B reason
+                    n_images:int, # images of the ticket
+                    annotated_images:list=None, # base64 PNGs with the objects drawn (dense), else None
+                   ) -> dict:
     "The contract's answer for one ticket: `identify_result`, `if_total_pass`, `annotated_images`."
     ir = pack_reason(reason, verdict, n_images)
     return dict(identify_result=ir, if_total_pass=total_pass(ir), annotated_images=annotated_images)
@@ -100,7 +108,7 @@ class ServeSettings:
                   'verdict_max_new_tokens', 'dense_max_new_tokens'):
             if getattr(self, k) < 1: bad(k, f'must be >= 1, got {getattr(self, k)}')
         if self.max_wait_ms < 0: bad('max_wait_ms', f'must be >= 0, got {self.max_wait_ms}')
-        if self.dataset not in DOMAIN_PACKS: bad('dataset', f'{self.dataset!r}; use one of {sorted(DOMAIN_PACKS)}')
+        if self.dataset not in STAGE_B_DOMAIN_HINTS: bad('dataset', f'{self.dataset!r}; use one of {sorted(STAGE_B_DOMAIN_HINTS)}')
         if self.prompt_profile not in SUMMARY_PROFILES: bad('prompt_profile', f'{self.prompt_profile!r}; use one of {SUMMARY_PROFILES}')
         if self.repetition_penalty <= 0: bad('repetition_penalty', f'must be > 0, got {self.repetition_penalty}')
 
@@ -135,11 +143,14 @@ class Batcher:
                  max_wait_ms:float, # how long the first item of a batch waits for company
                  executor, # where batches run (one thread: batches never overlap)
                  on_batch=None, # fn(batch size), called after each batch
+                 turn:asyncio.Lock=None, # shared by batchers whose batches take turns on one model: a batch is closed when it gets the turn
                 ):
         self.run, self.max_size, self.max_wait, self.executor, self.on_batch = run, max_size, max_wait_ms / 1000, executor, on_batch
+        self.turn = turn
         self.queue, self.task, self.sizes = None, None, []
 
-    async def submit(self, item):
+    async def submit(self, item, # one input of `run`
+                    ):
         "The result of `item`, computed in some batch."
         loop = asyncio.get_running_loop()
         if self.task is None: self.queue = asyncio.Queue(); self.task = loop.create_task(self._loop())
@@ -147,10 +158,10 @@ class Batcher:
         await self.queue.put((item, fut))
         return await fut
 
-    async def _collect(self) -> list:
+    async def _fill(self, batch:list, wait:float) -> list:
+        "`batch` with queued items added until it is full or `wait` seconds have passed."
         loop = asyncio.get_running_loop()
-        batch = [await self.queue.get()]
-        deadline = loop.time() + self.max_wait
+        deadline = loop.time() + wait
         while len(batch) < self.max_size:
             if not self.queue.empty(): batch.append(self.queue.get_nowait()); continue
             left = deadline - loop.time()
@@ -162,14 +173,17 @@ class Batcher:
     async def _loop(self):
         loop = asyncio.get_running_loop()
         while True:
-            batch = await self._collect()
-            try: out = await loop.run_in_executor(self.executor, self.run, [it for it, _ in batch])
-            except Exception as e:
-                for _, f in batch:
-                    if not f.done(): f.set_exception(e)
-            else:
-                for (_, f), r in zip(batch, out):
-                    if not f.done(): f.set_result(r)
+            batch = await self._fill([await self.queue.get()], self.max_wait)
+            busy = self.turn is not None and self.turn.locked()
+            async with self.turn or contextlib.nullcontext():   # the model was busy: the wait starts again when it is free
+                batch = await self._fill(batch, self.max_wait if busy else 0)
+                try: out = await loop.run_in_executor(self.executor, self.run, [it for it, _ in batch])
+                except Exception as e:
+                    for _, f in batch:
+                        if not f.done(): f.set_exception(e)
+                else:
+                    for (_, f), r in zip(batch, out):
+                        if not f.done(): f.set_result(r)
             self.sizes.append(len(batch))
             if self.on_batch: self.on_batch(len(batch))
 
@@ -209,7 +223,11 @@ class InspectResult:
 def _texts(results) -> list:
     return [r.text if isinstance(r, GenerationResult) else str(r) for r in results]
 
-def annotate(image:Image.Image, objects:list) -> str:
+MODEL_PHASES = ('preprocess', 'prefill', 'decode', 'postprocess', 'total')
+
+def annotate(image:Image.Image, # the photo
+             objects:list, # parsed objects in pixel coordinates (`dense_objects`)
+            ) -> str:
     "Base64 PNG of `image` with `objects` (pixel coordinates) drawn."
     return base64.b64encode(png_bytes(overlay(image, [], objects, [(None, j) for j in range(len(objects))]))).decode()
 
@@ -217,7 +235,7 @@ class InspectService:
     "One model and the missions' guidance, loaded once; `inspect` runs a ticket through Stage-A and Stage-B with shared batches."
     def __init__(self, generator, # a `Generator` (the `GenerationEngine`, or a stand-in)
                  guidance:dict, # {mission: MissionGuidance} (`load_guidance`)
-                 settings:ServeSettings=ServeSettings(),
+                 settings:ServeSettings=ServeSettings(), # batching, limits, prompt options and decoding
                  on_batch=None, # fn(stage, size) after each batch (metrics)
                 ):
         self.gen, self.guidance, self.settings, self.on_batch = generator, dict(guidance), settings, on_batch
@@ -226,21 +244,24 @@ class InspectService:
         self.loop = asyncio.new_event_loop()
         self.thread = threading.Thread(target=self.loop.run_forever, name='batching', daemon=True); self.thread.start()
         s, cb = settings, (lambda stage: (lambda n: self.on_batch and self.on_batch(stage, n)))
-        self.batchers = dict(
-            summary=Batcher(lambda convs: _texts(self.gen.generate(convs, s.summary_decode)), s.max_batch_size, s.max_wait_ms, self.executor, cb('summary')),
-            verdict=Batcher(lambda convs: _texts(self.gen.generate(convs, decode_settings(s.verdict_decode))), s.max_batch_size, s.max_wait_ms, self.executor, cb('verdict')),
-            dense=Batcher(lambda convs: _texts(self.gen.generate(convs, s.dense_decode)), s.max_batch_size, s.max_wait_ms, self.executor, cb('dense')))
+        decode = dict(summary=s.summary_decode, verdict=decode_settings(s.verdict_decode), dense=s.dense_decode)
+        self.model_time = {k: dict.fromkeys(MODEL_PHASES, 0.0) for k in decode}   # seconds of model work per stage and phase
+        turn = asyncio.Lock()   # the stages take turns on the model
+        self.batchers = {k: Batcher(self._stage_run(k, d), s.max_batch_size, s.max_wait_ms, self.executor, cb(k), turn) for k, d in decode.items()}
 
     @property
     def missions(self) -> list: return list(self.guidance)
 
-    def prompt_options(self, mission:str):
+    def prompt_options(self, mission:str, # a served mission
+                      ):
         "The Stage-A prompt options of `mission` (what `stage_a_conversation` reads from a `StageAConfig`)."
         s = self.settings
         return SimpleNamespace(mission=mission, dataset=s.dataset, prompt_profile=s.prompt_profile, mission_focus=s.mission_focus,
                                compact_prompts=s.compact_prompts)
 
-    def dense_conversation(self, image) -> list:
+    def dense_conversation(self, image, # a PIL image
+                          ) -> list:
+        "The dense-caption conversation of `image` (objects with boxes), in the service's prompt variant."
         sys_, user = template_prompts('target_dense', compact=self.settings.compact_prompts)
         return [{'role': 'system', 'content': sys_}, {'role': 'user', 'content': [{'type': 'image', 'image': image}, {'type': 'text', 'text': user}]}]
 
@@ -255,9 +276,23 @@ class InspectService:
             self.loop.call_soon_threadsafe(self.loop.stop); self.thread.join(5)
         self.executor.shutdown(wait=True)
 
-# %% ../nbs/14b_serve.ipynb #46d131fd
-from fastcore.basics import patch
+# %% ../nbs/14b_serve.ipynb #d446ecd2
+@patch
+def _stage_run(self:InspectService, stage:str, # 'summary', 'verdict' or 'dense'
+               settings:DecodeSettings, # the stage's decoding
+              ):
+    "The batch function of `stage`: one generate call, its time split added to `model_time[stage]`."
+    def run(convs):
+        st, t0 = getattr(self.gen, 'stats', None), time.perf_counter()
+        before = {p: getattr(st, f'{p}_s', 0.0) for p in MODEL_PHASES[:-1]}
+        out = _texts(self.gen.generate(convs, settings))
+        acc = self.model_time[stage]
+        for p, v in before.items(): acc[p] += getattr(st, f'{p}_s', 0.0) - v
+        acc['total'] += time.perf_counter() - t0
+        return out
+    return run
 
+# %% ../nbs/14b_serve.ipynb #46d131fd
 @patch
 async def _inspect(self:InspectService, images:list, mission:str, dense:bool=False, request_id:str=None) -> InspectResult:
     if mission not in self.guidance: raise KeyError(mission)
@@ -291,22 +326,33 @@ async def _inspect(self:InspectService, images:list, mission:str, dense:bool=Fal
     return InspectResult(rid, mission, verdict, reason, summaries, review, warns, text, timings, objects, annotated)
 
 @patch
-def submit(self:InspectService, images:list, mission:str, dense:bool=False, request_id:str=None):
+def submit(self:InspectService, images:list, # the ticket's photos (PIL, RGB), in order
+           mission:str, # a served mission
+           dense:bool=False, # also parse and draw each photo's objects
+           request_id:str=None, # id of the answer (default: a fresh one)
+          ):
     "Start one ticket on the service's loop; a `concurrent.futures.Future` of its `InspectResult`."
     return asyncio.run_coroutine_threadsafe(self._inspect(images, mission, dense, request_id), self.loop)
 
 @patch
-async def inspect(self:InspectService, images:list, mission:str, dense:bool=False, request_id:str=None) -> InspectResult:
+async def inspect(self:InspectService, images:list, # the ticket's photos (PIL, RGB), in order
+                  mission:str, # a served mission
+                  dense:bool=False, # also parse and draw each photo's objects
+                  request_id:str=None, # id of the answer (default: a fresh one)
+                 ) -> InspectResult:
     "One ticket, awaited from any event loop (the web server's)."
     return await asyncio.wrap_future(self.submit(images, mission, dense, request_id))
 
 @patch
-def inspect_sync(self:InspectService, images:list, mission:str, dense:bool=False) -> InspectResult:
+def inspect_sync(self:InspectService, images:list, # the ticket's photos (PIL, RGB), in order
+                 mission:str, # a served mission
+                 dense:bool=False, # also parse and draw each photo's objects
+                ) -> InspectResult:
     "One ticket, blocking."
     return self.submit(images, mission, dense).result()
 
 # %% ../nbs/14b_serve.ipynb #5566394b
-from .stage_b.verdicts import ScriptedGenerator, keyword_policy
+from .testing import ScriptedGenerator, keyword_policy
 from .prompts import DENSE_SYSTEM, DENSE_SYSTEM_COMPACT
 
 SCRIPTED_SUMMARIES = dict(
@@ -326,7 +372,10 @@ class ScriptedServeGenerator:
         if sys_ in (DENSE_SYSTEM, DENSE_SYSTEM_COMPACT): return SCRIPTED_DENSE
         r, g, b = im.convert('RGB').resize((4, 4)).getpixel((2, 2))
         return SCRIPTED_SUMMARIES['bad' if r > 150 and g < 100 else 'good']
-    def generate(self, conversations, settings=DecodeSettings()):
+    def generate(self, conversations, # chat conversations
+                 settings=DecodeSettings(), # recorded with the batch size in `calls`
+                ):
+        "One scripted answer per conversation."
         self.calls.append((len(conversations), settings))
         if self.delay_s: time.sleep(self.delay_s)
         return [GenerationResult(text=self._answer(c, settings), raw='') for c in conversations]
@@ -334,11 +383,17 @@ class ScriptedServeGenerator:
 # %% ../nbs/14b_serve.ipynb #6f23281b
 _DEFAULT_SERVICE = {}
 
-def set_default_service(service:InspectService):
+def set_default_service(service:InspectService, # the loaded service
+                       ):
     "The service `predict` uses when it is given none (`inspect-vl serve` sets it)."
     _DEFAULT_SERVICE['service'] = service
 
-def predict(images, device=None, model_registry=None, task_configs=None, extra_info=None, **kwargs) -> dict:
+def predict(images, # the ticket's PIL images, in order
+            device=None, # accepted for the contract's signature; the service's model is already placed
+            model_registry=None, # an `InspectService` (default: the one `set_default_service` set)
+            task_configs=None, # accepted for the contract's signature; may name the `mission`
+            extra_info=None, # accepted for the contract's signature; may name the `mission`
+            **kwargs) -> dict:
     "The deployment contract: a ticket's PIL images -> `{identify_result, if_total_pass, annotated_images}`."
     if not images: raise ValueError('输入图片列表为空')
     service = model_registry if isinstance(model_registry, InspectService) else _DEFAULT_SERVICE.get('service')
@@ -358,7 +413,9 @@ class RequestError(Exception):
     def __init__(self, status:int, field:str, message:str):
         super().__init__(f'{field}: {message}'); self.status, self.field, self.message = status, field, message
 
-def error_body(field:str, message:str) -> dict:
+def error_body(field:str, # the request field at fault
+               message:str, # what is wrong, and the fix
+              ) -> dict:
     "The JSON of every error answer."
     return {'error': {'field': field, 'message': message}}
 
@@ -380,7 +437,9 @@ def decode_image(data:bytes, # the uploaded file's bytes
             raise RequestError(422, field, f'{e.problem}; {e.fix}') from None
 
 # %% ../nbs/14b_serve.ipynb #ead74549
-def parse_multipart(body:bytes, content_type:str) -> list:
+def parse_multipart(body:bytes, # the raw request body
+                    content_type:str, # its Content-Type header (with the boundary)
+                   ) -> list:
     "`(name, filename, bytes)` of each part of a multipart/form-data body."
     from python_multipart.multipart import MultipartParser, parse_options_header
     _, params = parse_options_header(content_type)
@@ -439,7 +498,8 @@ def _b64(s:str, field:str) -> bytes:
 
 def parse_inspect_request(body:bytes, # the raw request body
                           content_type:str, # its Content-Type header
-                          settings:ServeSettings, missions:list, # the service's limits and missions
+                          settings:ServeSettings, # the service's limits
+                          missions:list, # the service's missions
                          ) -> tuple:
     "`(mission, [(field, bytes)])` of an inspection request, or a `RequestError` naming the field."
     ct = (content_type or '').split(';')[0].strip().lower()
@@ -468,7 +528,17 @@ class ServeMetrics:
                                     buckets=(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64))
         self.errors = Counter('inspect_errors', 'error answers by status and field', ['status', 'field'], registry=r)
         self.in_flight = Gauge('inspect_in_flight', '/v1 requests being answered', registry=r)
-    def text(self) -> bytes: return generate_latest(self.registry)
+        self.model_seconds = Gauge('inspect_model_seconds', 'model time so far by stage and phase', ['stage', 'phase'], registry=r)
+
+    def watch(self, service:InspectService): # the service whose batches and model time to report
+        "Report `service`'s batch sizes and its model time per stage and phase."
+        service.on_batch = lambda stage, n: self.batch_size.labels(stage).observe(n)
+        for stage, phases in service.model_time.items():
+            for p in phases: self.model_seconds.labels(stage, p).set_function(lambda t=phases, p=p: t[p])
+
+    def text(self) -> bytes:
+        "The metrics in Prometheus' text format."
+        return generate_latest(self.registry)
 
 # %% ../nbs/14b_serve.ipynb #c1d3c147
 PAGE = '''<!doctype html>
@@ -542,12 +612,16 @@ _INSPECT_BODY = {'required': True, 'content': {
     'application/json': {'schema': {'type': 'object', 'required': ['mission', 'images'], 'properties': {
         'mission': {'type': 'string'}, 'images': {'type': 'array', 'items': {'type': 'string', 'format': 'byte'}}}}}}}
 
-def bearer_ok(header:str|None, token:str) -> bool:
+def bearer_ok(header:str|None, # the Authorization header, if any
+              token:str, # the server's token
+             ) -> bool:
     "Does an Authorization header carry `Bearer <token>`? (constant-time comparison)"
     scheme, _, given = (header or '').partition(' ')
     return scheme.lower() == 'bearer' and hmac.compare_digest(given.strip().encode(), token.encode())
 
-async def read_body(request:Request, limit:int) -> bytes:
+async def read_body(request:Request, # the incoming request
+                    limit:int, # most bytes accepted
+                   ) -> bytes:
     "The request body, or a 413 `RequestError` as soon as it passes `limit` bytes."
     cl = request.headers.get('content-length')
     if cl and cl.isdigit() and int(cl) > limit:
@@ -568,44 +642,52 @@ def _dense_flag(query) -> bool:
     raise RequestError(400, 'dense', f'{v!r}; use dense=1 or dense=0')
 
 # %% ../nbs/14b_serve.ipynb #19210490
-def make_app(service:InspectService, # the loaded service
-             token:str=None, # bearer token every /v1 route needs (None: open)
-            ) -> FastAPI:
-    "The FastAPI app of `service`: /v1/inspect, /v1/missions, /health, /metrics and the page at /."
-    from inspect_vl import __version__
-    app = FastAPI(title='inspect-vl', version=__version__, description='Ticket photos in, Stage-A summaries and the Stage-B verdict out.')
-    app.state.service, app.state.draining, app.state.in_flight = service, False, 0
-    m = app.state.metrics = ServeMetrics()
-    service.on_batch = lambda stage, n: m.batch_size.labels(stage).observe(n)
-    s = service.settings
+def error_response(app:FastAPI, # the app whose metrics count the error
+                   status:int, # HTTP status (4xx: the client's fault, 5xx: ours)
+                   field:str, # the request field at fault
+                   message:str, # what is wrong, and the fix
+                  ) -> JSONResponse:
+    "The one JSON error answer of every route, counted by status and field."
+    app.state.metrics.errors.labels(str(status), field).inc()
+    return JSONResponse(error_body(field, message), status_code=status)
 
-    def err(status, field, message):
-        m.errors.labels(str(status), field).inc()
-        return JSONResponse(error_body(field, message), status_code=status)
-
+def add_error_handlers(app:FastAPI): # an app with `state.metrics`
+    "Answer `RequestError`s, unknown routes and wrong methods with the JSON error shape."
     @app.exception_handler(RequestError)
-    async def _bad(request, e): return err(e.status, e.field, e.message)
+    async def _bad(request, e): return error_response(app, e.status, e.field, e.message)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request, e):
         field = {404: 'path', 405: 'method'}.get(e.status_code, 'request')
-        return err(e.status_code, field, f'{e.detail}: {request.method} {request.url.path}; see /docs for the routes')
+        return error_response(app, e.status_code, field, f'{e.detail}: {request.method} {request.url.path}; see /docs for the routes')
 
+# %% ../nbs/14b_serve.ipynb #8198f32c
+ROUTES = ('/', '/health', '/metrics', '/v1/inspect', '/v1/missions')
+
+def add_guard(app:FastAPI, # an app with `state.metrics`, `state.draining` and `state.in_flight`
+              token:str=None, # bearer token every /v1 route needs (None: open)
+             ):
+    "The middleware that drains, checks the token and counts requests."
+    m = app.state.metrics
     @app.middleware('http')
     async def guard(request, call_next):
         path, t0 = request.url.path, time.perf_counter()
         if not path.startswith('/v1'): resp = await call_next(request)
-        elif app.state.draining: resp = err(503, 'server', 'shutting down; retry shortly (another instance may answer)')
+        elif app.state.draining: resp = error_response(app, 503, 'server', 'shutting down; retry shortly (another instance may answer)')
         elif token is not None and not bearer_ok(request.headers.get('authorization'), token):
-            resp = err(401, 'authorization', 'missing or wrong bearer token; send Authorization: Bearer <token>')
+            resp = error_response(app, 401, 'authorization', 'missing or wrong bearer token; send Authorization: Bearer <token>')
         else:
             app.state.in_flight += 1; m.in_flight.inc()
             try: resp = await call_next(request)
             finally: app.state.in_flight -= 1; m.in_flight.dec()
-        route = path if path in ('/', '/health', '/metrics', '/v1/inspect', '/v1/missions') else 'other'
-        m.requests.labels(route, str(resp.status_code)).inc()
+        m.requests.labels(path if path in ROUTES else 'other', str(resp.status_code)).inc()
         if path == '/v1/inspect': m.latency.observe(time.perf_counter() - t0)
         return resp
+
+# %% ../nbs/14b_serve.ipynb #749f4825
+def add_info_routes(app:FastAPI): # an app with `state.service` and `state.metrics`
+    "GET /, /health, /metrics and /v1/missions."
+    service, m = app.state.service, app.state.metrics
 
     @app.get('/', response_class=HTMLResponse, include_in_schema=False)
     async def page(): return PAGE
@@ -622,32 +704,47 @@ def make_app(service:InspectService, # the loaded service
     @app.get('/v1/missions')
     async def missions():
         "The missions this server inspects, with their checklist (G0) and guidance step, and the request limits."
+        s = service.settings
         return dict(missions=[dict(mission=k, g0=g.g0, guidance_step=g.step) for k, g in service.guidance.items()],
                     max_images=s.max_images, max_body_bytes=s.max_body_bytes, max_image_pixels=s.max_image_pixels)
 
+# %% ../nbs/14b_serve.ipynb #5039fc0a
+def add_inspect_route(app:FastAPI): # an app with `state.service` and `state.metrics`
+    "POST /v1/inspect."
+    service = app.state.service
     @app.post('/v1/inspect', openapi_extra={'requestBody': _INSPECT_BODY})
     async def inspect(request:Request):
         "A ticket's photos -> per-image summaries, the verdict and the contract's `identify_result` (`?dense=1`: objects drawn)."
-        dense = _dense_flag(request.query_params)
-        ct = request.headers.get('content-type')
+        s, dense, ct = service.settings, _dense_flag(request.query_params), request.headers.get('content-type')
         if (ct or '').split(';')[0].strip().lower() not in ('multipart/form-data', 'application/json'):
             raise RequestError(415, 'content-type', f'{ct or "none"!r}; send multipart/form-data or application/json')
         body = await read_body(request, s.max_body_bytes)
         mission, blobs = parse_inspect_request(body, ct, s, service.missions)
         images = await run_in_threadpool(lambda: [decode_image(b, f, s.max_image_pixels) for f, b in blobs])
         try: res = await service.inspect(images, mission, dense)
-        except ModelOutputError as e: return err(502, e.field, e.message)
+        except ModelOutputError as e: return error_response(app, 502, e.field, e.message)
         except Exception as e:
-            _log.exception('inspect failed'); return err(500, 'server', f'{type(e).__name__}: {e}')
+            _log.exception('inspect failed'); return error_response(app, 500, 'server', f'{type(e).__name__}: {e}')
         return res.to_json()
 
+# %% ../nbs/14b_serve.ipynb #f5848bcc
+def make_app(service:InspectService, # the loaded service
+             token:str=None, # bearer token every /v1 route needs (None: open)
+            ) -> FastAPI:
+    "The FastAPI app of `service`: /v1/inspect, /v1/missions, /health, /metrics and the page at /."
+    from inspect_vl import __version__
+    app = FastAPI(title='inspect-vl', version=__version__, description='Ticket photos in, Stage-A summaries and the Stage-B verdict out.')
+    app.state.service, app.state.draining, app.state.in_flight = service, False, 0
+    app.state.metrics = ServeMetrics(); app.state.metrics.watch(service)
+    add_error_handlers(app); add_guard(app, token); add_info_routes(app); add_inspect_route(app)
     return app
 
 # %% ../nbs/14b_serve.ipynb #d1f461e8
 def load_service(checkpoint, # model folder (full or merged checkpoint)
                  guidance, # guidance.json with the missions to serve
-                 settings:ServeSettings=ServeSettings(),
-                 min_pixels:int=None, max_pixels:int=None, # pixel budget override (default: the checkpoint's)
+                 settings:ServeSettings=ServeSettings(), # the service's options
+                 min_pixels:int=None, # image area lower bound (default: the checkpoint's)
+                 max_pixels:int=None, # image area upper bound (default: the checkpoint's)
                  device:str=None, # e.g. cuda:0 (default: cuda:0 if CUDA is available, else cpu)
                 ) -> InspectService:
     "An `InspectService` over a checkpoint folder (loaded as `stage-a` loads it) and a guidance file."
@@ -663,9 +760,11 @@ def load_service(checkpoint, # model folder (full or merged checkpoint)
     return InspectService(GenerationEngine(model, proc, batch_size=settings.max_batch_size), g, settings)
 
 def serve_app(app:FastAPI, # from `make_app`
-              host:str='127.0.0.1', port:int=8000,
+              host:str='127.0.0.1', # interface to bind
+              port:int=8000, # TCP port
               drain_timeout:float=30.0, # seconds the requests in flight get to finish after a stop signal
-              log_level:str='info'):
+              log_level:str='info', # uvicorn's log level
+             ):
     "Run `app` with uvicorn until a stop signal, then drain and close its service."
     import uvicorn
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, timeout_graceful_shutdown=drain_timeout))
@@ -683,7 +782,8 @@ def serve_app(app:FastAPI, # from `make_app`
     finally: app.state.service.close()
 
 # %% ../nbs/14b_serve.ipynb #3977d668
-def read_token(path) -> str:
+def read_token(path, # the --token-file
+              ) -> str:
     "The bearer token in `path` (its first line); refuses a missing or empty file."
     p = Path(path)
     if not p.is_file(): raise ValueError(f'--token-file {p}: not found; write the token into it (e.g. `openssl rand -hex 32 > {p}`)')
@@ -716,15 +816,13 @@ def serve_cli(checkpoint:str, # model folder (full or merged checkpoint)
               drain_timeout:float=30.0, # seconds in-flight requests get after a stop signal
              ):
     "Serve a checkpoint: POST /v1/inspect, GET /v1/missions, /health, /metrics and a web page at /."
+    flags = dict(locals())
+    same = {f.name: flags[f.name] for f in fields(ServeSettings) if f.name in flags}   # the flags named as the settings
     from inspect_vl.logging_utils import setup_logging
     setup_logging()
     if not guidance: raise SystemExit('serve: --guidance is required: the guidance.json whose missions to serve (a Stage-B run\'s, or the seed file)')
     try:
-        settings = ServeSettings(max_batch_size=max_batch_size, max_wait_ms=max_wait_ms, max_images=max_images,
-                                 max_body_bytes=int(max_body_mb * 2 ** 20), max_image_pixels=max_image_pixels, dataset=dataset,
-                                 prompt_profile=prompt_profile, mission_focus=not no_mission_focus, compact_prompts=compact_prompts,
-                                 summary_max_new_tokens=summary_max_new_tokens, verdict_max_new_tokens=verdict_max_new_tokens,
-                                 dense_max_new_tokens=dense_max_new_tokens, repetition_penalty=repetition_penalty)
+        settings = ServeSettings(**same, max_body_bytes=int(max_body_mb * 2 ** 20), mission_focus=not no_mission_focus)
         token = read_token(token_file) if token_file else None
         service = load_service(checkpoint, guidance, settings, min_pixels, max_pixels, device)
     except Exception as e: raise SystemExit(f'serve: {type(e).__name__}: {e}')
@@ -733,3 +831,42 @@ def serve_cli(checkpoint:str, # model folder (full or merged checkpoint)
     set_default_service(service)
     print(f'serve: {", ".join(service.missions)} on http://{host}:{port}/ (API docs: /docs)', flush=True)
     serve_app(make_app(service, token), host, port, drain_timeout)
+
+# %% ../nbs/14b_serve.ipynb #da9fd260
+def _batch_answer(row:dict) -> dict:
+    "Verdict, reason and (when present) raw text of a Stage-B row: at its top level, or under `selection` (group_report.jsonl)."
+    sel = row['selection'] if isinstance(row.get('selection'), dict) else row
+    return dict(verdict=sel.get('verdict'), reason=sel.get('reason'), text=row.get('text'))
+
+def _served_images(images:list, max_pixels:int) -> list:
+    "Photos as the HTTP route decodes them (files read and checked by `decode_image`; PIL images as they are)."
+    return [im if isinstance(im, Image.Image) else decode_image(Path(im).read_bytes(), str(im), max_pixels) for im in images]
+
+def _ticket_mismatches(key:str, a_row:dict, want:dict, res:InspectResult) -> list:
+    "The fields where one served ticket differs from its batch rows."
+    diff = lambda field, batch, served: dict(ticket_key=key, field=field, batch=batch, served=served)
+    out, sums = [], list(a_row['per_image'].values())
+    if res.summaries != sums: out.append(diff('summaries', sums, res.summaries))
+    if want['text'] is not None and res.raw_verdict != want['text']: out.append(diff('text', want['text'], res.raw_verdict))
+    if want['verdict'] is None:     # no batch verdict: the service must give the safe fail with format_error
+        if 'format_error' not in res.warnings: out.append(diff('verdict', None, res.verdict))
+        return out
+    out += [diff(k, want[k], getattr(res, k)) for k in ('verdict', 'reason') if getattr(res, k) != want[k]]
+    return out
+
+# %% ../nbs/14b_serve.ipynb #943de62d
+def compare_with_batch(service:InspectService, # the service, over the model and guidance the batch run used
+                       tickets:dict, # {ticket_key 'group_id::label': its photos (paths or PIL images) in Stage-A order}
+                       stage_a_rows:list, # Stage-A rows (group_id, mission, label, per_image) covering every ticket
+                       stage_b_rows:list, # Stage-B rows: ticket_key with verdict, reason (top level or under `selection`), optional text
+                      ) -> dict:
+    "Serve every ticket at once and compare with the batch path: `dict(n=tickets, equal=tickets without a difference, mismatches=[…])`."
+    a = {f"{r['group_id']}::{r['label']}": r for r in stage_a_rows}
+    b = {r['ticket_key']: _batch_answer(r) for r in stage_b_rows}
+    if missing := [k for k in tickets if k not in a]: raise KeyError(f'tickets without a Stage-A row: {missing[:3]}; pass the rows of every ticket')
+    if other := sorted({a[k]['mission'] for k in tickets} - set(service.missions)):
+        raise ValueError(f'missions {other} are not served; load a guidance file that has them')
+    futs = {k: service.submit(_served_images(ims, service.settings.max_image_pixels), a[k]['mission']) for k, ims in tickets.items()}
+    blank = dict(verdict=None, reason=None, text=None)
+    mismatches = [m for k, f in futs.items() for m in _ticket_mismatches(k, a[k], b.get(k, blank), f.result())]
+    return dict(n=len(tickets), equal=len(tickets) - len({m['ticket_key'] for m in mismatches}), mismatches=mismatches)
