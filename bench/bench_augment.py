@@ -24,7 +24,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1])); sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _timing import interleaved, ratio, row, fmt_spread
-from inspect_vl.augment import Compose, build_pipeline, demo_scene
+from inspect_vl.augment import Compose, build_pipeline
+from inspect_vl.testing import demo_scene
 from inspect_vl.geometry import invert_affine, rotate_center, translate
 
 CFG = {'ops': [{'name': 'hflip', 'params': {'prob': 1.0}}, {'name': 'rotate', 'params': {'max_deg': 15, 'prob': 1.0}},

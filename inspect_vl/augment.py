@@ -21,22 +21,25 @@ __all__ = ['OPS', 'AugmentationError', 'Param', 'register_op', 'Op', 'AffineOp',
            'VFlip', 'Rotate', 'Scale', 'Translate', 'Shift', 'Shear', 'AugmentTelemetry', 'ResizeByScale',
            'PadToMultiple', 'fit_canvas', 'ExpandToFitAffine', 'mark_partial', 'RandomCrop', 'Crop', 'ColorJitter',
            'Gamma', 'HSV', 'CLAHE', 'AutoContrast', 'Solarize', 'Posterize', 'Sharpness', 'AlbumentationsColor',
-           'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op', 'build_pipeline', 'demo_scene',
-           'PatchBankError', 'check_single_node', 'Patch', 'PatchBank', 'overlap_share', 'desc_class',
-           'SmallObjectZoomPaste', 'ObjectClusterCopyPaste', 'LineSegmentCopyPaste', 'draw_sample']
+           'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op', 'build_pipeline', 'PatchBankError',
+           'check_single_node', 'Patch', 'PatchBank', 'overlap_share', 'desc_class', 'SmallObjectZoomPaste',
+           'ObjectClusterCopyPaste', 'LineSegmentCopyPaste', 'draw_sample']
 
 # %% ../nbs/01_augment.ipynb #8b14b87f
 class AugmentationError(ValueError):
     "A pipeline config or call that cannot work; the message names the op, the parameter, what is allowed and the fix."
 
 
-# %% ../nbs/01_augment.ipynb #81ae2a37
+# %% ../nbs/01_augment.ipynb #6c7178b2
 _INF = float('inf')
 
+# %% ../nbs/01_augment.ipynb #e98141b3
 def _num(x) -> bool: return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(x, bool)
 
+# %% ../nbs/01_augment.ipynb #18483b71
 def _nan(*xs) -> str: return 'not a number' if any(not _num(x) or math.isnan(x) for x in xs) else ''   # NaN is no number either
 
+# %% ../nbs/01_augment.ipynb #81ae2a37
 @dataclass(frozen=True)
 class Param:
     "How one op parameter is checked: its kind, allowed range (inclusive) or choices."
@@ -107,10 +110,10 @@ class Param:
             return tuple(x.strip() for x in v)
         raise bad(f'unknown parameter kind {k}')
 
-
-# %% ../nbs/01_augment.ipynb #bf1a46ac
+# %% ../nbs/01_augment.ipynb #1f2a9d21
 OPS: dict = {}
 
+# %% ../nbs/01_augment.ipynb #90fecd75
 def register_op(cls):
     "Class decorator: make an op available to `build_pipeline` under `cls.name`."
     if not cls.name or cls.kind not in ('affine', 'barrier', 'colour', 'patch'):
@@ -118,6 +121,7 @@ def register_op(cls):
     OPS[cls.name] = cls
     return cls
 
+# %% ../nbs/01_augment.ipynb #dcb153b5
 class Op:
     "Base of every augmentation op: parameters declared in `schema` as {name: (Param, default)}, checked on creation."
     name, kind, schema = '', '', {}
@@ -150,6 +154,7 @@ class Op:
 
     def __repr__(self): return f'{type(self).__name__}({", ".join(f"{k}={v!r}" for k, v in self.params().items())})'
 
+# %% ../nbs/01_augment.ipynb #d0eaf90a
 class AffineOp(Op):
     "An op that is only a matrix: it accumulates into the pipeline's one pending matrix; pixels are not touched."
     kind = 'affine'
@@ -158,6 +163,7 @@ class AffineOp(Op):
                rng, # the op's own random stream
               ) -> np.ndarray | None: raise NotImplementedError
 
+# %% ../nbs/01_augment.ipynb #3b2a7919
 class ColourOp(Op):
     "An op on pixel values only (uint8 RGB); it runs after all geometry, with one draw shared by every image of a sample."
     kind = 'colour'
@@ -171,6 +177,7 @@ class ColourOp(Op):
         "The op as one 256-entry uint8 lookup table that does not depend on the pixels, or None (then only `apply` does it)."
         return None
 
+# %% ../nbs/01_augment.ipynb #f04e5f98
 class BarrierOp(Op):
     "An op that closes the pending affine group: it may change the canvas, fold its own map into the matrix, or drop objects."
     kind = 'barrier'
@@ -178,6 +185,7 @@ class BarrierOp(Op):
              rng, # the op's own random stream
             ): raise NotImplementedError
 
+# %% ../nbs/01_augment.ipynb #bf1a46ac
 class PatchOp(Op):
     "An op that needs real pixels (copy/paste): the pending matrix is resampled first, then `apply` edits images and geometry."
     kind = 'patch'
@@ -185,9 +193,10 @@ class PatchOp(Op):
               rng, # the op's own random stream
              ): raise NotImplementedError
 
-# %% ../nbs/01_augment.ipynb #57e3a475
+# %% ../nbs/01_augment.ipynb #9723b3fa
 _P = Param('prob')
 
+# %% ../nbs/01_augment.ipynb #4a34af6d
 @register_op
 class HFlip(AffineOp):
     "Mirror left-right."
@@ -197,6 +206,7 @@ class HFlip(AffineOp):
                rng, # the op's own random stream
               ): return hflip(w) if self.gate(rng) else None
 
+# %% ../nbs/01_augment.ipynb #e143e809
 @register_op
 class VFlip(AffineOp):
     "Mirror top-bottom."
@@ -206,6 +216,7 @@ class VFlip(AffineOp):
                rng, # the op's own random stream
               ): return vflip(h) if self.gate(rng) else None
 
+# %% ../nbs/01_augment.ipynb #95dacefd
 @register_op
 class Rotate(AffineOp):
     "Rotate about the image centre by an angle drawn from [−max_deg, max_deg] (positive = clockwise on screen)."
@@ -217,6 +228,7 @@ class Rotate(AffineOp):
         if self.max_deg <= 0 or not self.gate(rng): return None
         return rotate_center(rng.uniform(-self.max_deg, self.max_deg), w, h)
 
+# %% ../nbs/01_augment.ipynb #941d8713
 @register_op
 class Scale(AffineOp):
     "Zoom about the image centre by a factor drawn from [lo, hi]; the canvas keeps its size."
@@ -231,6 +243,7 @@ class Scale(AffineOp):
         s = rng.uniform(self.lo, self.hi)
         return scale(s, s, (w - 1) / 2, (h - 1) / 2)
 
+# %% ../nbs/01_augment.ipynb #a1ed5b3e
 @register_op
 class Translate(AffineOp):
     "Shift by fractions of the canvas drawn from [−max_frac, max_frac] on each axis."
@@ -242,11 +255,13 @@ class Translate(AffineOp):
         if not self.gate(rng): return None
         return translate(rng.uniform(-self.max_frac, self.max_frac) * w, rng.uniform(-self.max_frac, self.max_frac) * h)
 
+# %% ../nbs/01_augment.ipynb #2fff90b3
 @register_op
 class Shift(Translate):
     "Alias of `translate`."
     name = 'shift'
 
+# %% ../nbs/01_augment.ipynb #57e3a475
 @register_op
 class Shear(AffineOp):
     "Shear about the image centre by angles drawn from [−max_deg, max_deg] (x and y independently)."
@@ -259,7 +274,7 @@ class Shear(AffineOp):
         a, b = rng.uniform(-self.max_deg, self.max_deg), rng.uniform(-self.max_deg, self.max_deg)
         return shear(a, b, (w - 1) / 2, (h - 1) / 2)
 
-# %% ../nbs/01_augment.ipynb #c94f3b6c
+# %% ../nbs/01_augment.ipynb #2c1f3ecf
 @dataclass
 class AugmentTelemetry:
     "What one pipeline call did, for logs, tests and the dataset's object bookkeeping."
@@ -288,6 +303,7 @@ class AugmentTelemetry:
         "True when the object list may differ from the input (crops drop, pastes add)."
         return bool(self.crop_boxes) or self.pasted > 0
 
+# %% ../nbs/01_augment.ipynb #c987037e
 @dataclass
 class _State:
     images: list          # uint8 HxWx3 arrays of the size `src`
@@ -313,17 +329,22 @@ class _State:
         "Apply `m` after everything pending (to the pixels' map and to the content's)."
         self.M, self.K = m @ self.M, m @ self.K
 
+# %% ../nbs/01_augment.ipynb #e43f04b2
 _GRAY = (128, 128, 128)
 
+# %% ../nbs/01_augment.ipynb #625e3238
 def _close(a: float, b: float) -> bool: return abs(a - b) <= 1e-9 + 1e-5 * abs(b)   # np.allclose's rule, on plain floats
 
+# %% ../nbs/01_augment.ipynb #1c9bc910
 def _is_shift(M) -> bool:
     "True when `M` only moves by whole pixels."
     (a, b, tx), (c, d, ty) = M[0].tolist(), M[1].tolist()
     return _close(a, 1) and _close(b, 0) and _close(c, 0) and _close(d, 1) and _close(tx, round(tx)) and _close(ty, round(ty))
 
+# %% ../nbs/01_augment.ipynb #aad05e0d
 _MIRROR_SAFE = (cv2.INTER_LINEAR, cv2.INTER_NEAREST, cv2.INTER_AREA)   # unmirrored warp + flip gives the same bytes (not cubic)
 
+# %% ../nbs/01_augment.ipynb #06184a16
 def _warp(img: np.ndarray, M: np.ndarray, size: tuple, interpolation: int) -> np.ndarray:
     "Resample `img` into a size=(W, H) canvas with the forward map `M`, gray outside; integer shifts are plain copies."
     W, H = size
@@ -350,6 +371,7 @@ def _warp(img: np.ndarray, M: np.ndarray, size: tuple, interpolation: int) -> np
         img = small
     return cv2.warpAffine(img, M[:2], (W, H), flags=interpolation, borderMode=cv2.BORDER_CONSTANT, borderValue=_GRAY)
 
+# %% ../nbs/01_augment.ipynb #827920b2
 def _flush(st: _State):
     "Resample the images once with the pending matrix (if it moves pixels) and map + clip every geometry with it."
     size = (st.width, st.height)
@@ -363,6 +385,7 @@ def _flush(st: _State):
     st.geoms = transform_geometries(st.geoms, st.M, st.width, st.height, st.tm.clip)
     st.M, st.src, st.cov_flushed = np.eye(3), size, list(st.cov)
 
+# %% ../nbs/01_augment.ipynb #c94f3b6c
 def _mapped_float(g: dict, M: np.ndarray) -> dict:
     "`g` mapped by `M` without rounding or clipping (a bbox becomes a 4-point polygon under a rotation)."
     kind = geometry_kind(g)
@@ -371,11 +394,12 @@ def _mapped_float(g: dict, M: np.ndarray) -> dict:
         return {'bbox_2d': [*P.min(0).tolist(), *P.max(0).tolist()]}
     return {('line' if kind == 'line' else 'poly'): apply_affine(M, geometry_points(g)).reshape(-1).tolist()}
 
-# %% ../nbs/01_augment.ipynb #4c8d3e31
+# %% ../nbs/01_augment.ipynb #4699b82c
 def _align_up(v: float, m: int | None) -> int:
     v = math.ceil(v - 1e-9)
     return max(1, v) if not m or m <= 1 else max(m, -(-v // m) * m)
 
+# %% ../nbs/01_augment.ipynb #baef9256
 @register_op
 class ResizeByScale(BarrierOp):
     "Resize the canvas by a factor from [lo, hi] (or one of `scales`), rounded up to `align_multiple`; folded into the one warp."
@@ -395,6 +419,7 @@ class ResizeByScale(BarrierOp):
         st.width, st.height = nw, nh
         return True
 
+# %% ../nbs/01_augment.ipynb #a3ee6516
 @register_op
 class PadToMultiple(BarrierOp):
     "Grow the canvas right and bottom with gray up to the next multiple; geometry does not move."
@@ -408,6 +433,7 @@ class PadToMultiple(BarrierOp):
         st.tm.padding_ratio = (st.width * st.height - W * H) / (st.width * st.height)
         return (st.width, st.height) != (W, H)
 
+# %% ../nbs/01_augment.ipynb #54b10ba2
 def fit_canvas(raw_w: float, # content width
                raw_h: float, # content height
                multiple: int | None, # sides are multiples of this (None: any)
@@ -422,6 +448,7 @@ def fit_canvas(raw_w: float, # content width
         s = min(s * 0.995, math.sqrt(max_pixels / (W * H)) * s)
     raise AugmentationError(f'expand_to_fit_affine: no canvas of multiples of {multiple} fits max_pixels={max_pixels}; raise max_pixels')
 
+# %% ../nbs/01_augment.ipynb #4c8d3e31
 @register_op
 class ExpandToFitAffine(BarrierOp):
     "Grow the canvas so the pending affine map cuts nothing off: gray fill, sides a multiple, area ≤ max_pixels (scales down if needed)."
@@ -444,11 +471,13 @@ class ExpandToFitAffine(BarrierOp):
         st.tm.padding_ratio = max(0., W * H - raw_w * raw_h * s * s) / (W * H)
         return True
 
-# %% ../nbs/01_augment.ipynb #7b99a546
+# %% ../nbs/01_augment.ipynb #5bac3fa1
 _FULL, _PART = '显示完整', '只显示部分'
 
+# %% ../nbs/01_augment.ipynb #a280b4d0
 _COMPLETENESS_KEYS = ('completeness', '完整性', 'complete')
 
+# %% ../nbs/01_augment.ipynb #1a597345
 def mark_partial(g: dict, # an object whose desc/attributes may say 显示完整
                 ) -> tuple:
     "A copy of object `g` whose completeness says 只显示部分 (desc text and attributes); returns (copy, changed)."
@@ -462,6 +491,7 @@ def mark_partial(g: dict, # an object whose desc/attributes may say 显示完整
         out['attributes'] = attrs
     return out, changed
 
+# %% ../nbs/01_augment.ipynb #2fe84650
 class _CropBase(BarrierOp):
     def _crop(self, st, box) -> bool:
         x1, y1, x2, y2 = box
@@ -488,9 +518,11 @@ class _CropBase(BarrierOp):
         st.tm.crop_boxes.append([x1, y1, x2, y2]); st.tm.skip_reason = None
         return True
 
+# %% ../nbs/01_augment.ipynb #bee919d0
 _CROP_SCHEMA = dict(min_coverage=(Param('float', 0, 1), 0.3), completeness_threshold=(Param('float', 0, 1), 0.95),
                     min_objects=(Param('int', 1, 1 << 20), 1), skip_if_line=(Param('bool'), False), prob=(_P, 1.0))
 
+# %% ../nbs/01_augment.ipynb #13ec094c
 @register_op
 class RandomCrop(_CropBase):
     "Crop a random window (area share `scale`, aspect `aspect_ratio`); drop objects under `min_coverage`, mark partial ones."
@@ -508,6 +540,7 @@ class RandomCrop(_CropBase):
         y = rng.randrange(H - ch + 1) if H > ch else 0
         return self._crop(st, (x, y, x + cw, y + ch))
 
+# %% ../nbs/01_augment.ipynb #7b99a546
 @register_op
 class Crop(_CropBase):
     "Crop a fixed window `box` = [x1, y1, x2, y2] (clipped to the canvas), with the same label rules as `random_crop`."
@@ -522,30 +555,37 @@ class Crop(_CropBase):
         if x2 <= x1 or y2 <= y1: raise AugmentationError(f'crop.box = {list(self.box)}: outside the {st.width}×{st.height} canvas')
         return self._crop(st, (x1, y1, x2, y2))
 
-# %% ../nbs/01_augment.ipynb #41a18eb6
+# %% ../nbs/01_augment.ipynb #b1791729
 _I = np.arange(256, dtype=np.float64)
 
+# %% ../nbs/01_augment.ipynb #0317ff21
 def _lut(values) -> np.ndarray: return np.clip(np.rint(values), 0, 255).astype(np.uint8)
 
+# %% ../nbs/01_augment.ipynb #9a7ebe5b
 def _gray_mean(img) -> float:
     "Mean luminance (ITU-R 601 weights) of an RGB image."
     r, g, b, _ = cv2.mean(img)
     return 0.299 * r + 0.587 * g + 0.114 * b
 
+# %% ../nbs/01_augment.ipynb #f6e4e59a
 def _blend_gray(img, s: float) -> np.ndarray:
     "Saturation: s·img + (1−s)·gray(img), saturating uint8."
     g = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2GRAY), cv2.COLOR_GRAY2RGB)
     return cv2.addWeighted(img, s, g, 1 - s, 0)
 
+# %% ../nbs/01_augment.ipynb #f3ea5599
 _RANGE_POS = lambda default: (Param('range', 0, 10), default)
 
+# %% ../nbs/01_augment.ipynb #1d2bec83
 _LUMA = np.array([0.299, 0.587, 0.114])   # ITU-R 601
 
+# %% ../nbs/01_augment.ipynb #e47bc245
 def _jitter_matrix(b: float, c: float, s: float, m: float) -> np.ndarray:
     "3×4 colour matrix: brightness b, contrast c about the mean luminance m, then saturation s (blend with the pixel's gray)."
     S = s * np.eye(3) + (1 - s) * _LUMA[None, :]             # rows sum to 1: gray stays gray
     return np.concatenate([b * c * S, np.full((3, 1), m * (1 - c))], 1).astype(np.float32)
 
+# %% ../nbs/01_augment.ipynb #16b42e02
 @register_op
 class ColorJitter(ColourOp):
     "Brightness, contrast, saturation; one colour matrix (rounded once), or one table when saturation is 1; factors drawn once per sample."
@@ -563,6 +603,7 @@ class ColorJitter(ColourOp):
         if s == 1: return cv2.LUT(img, _lut((_I * b - m) * c + m))
         return cv2.transform(img, _jitter_matrix(b, c, s, m))
 
+# %% ../nbs/01_augment.ipynb #034991c7
 @register_op
 class Gamma(ColourOp):
     "out = gain·(in/255)^g·255 with g drawn from `gamma`."
@@ -575,6 +616,7 @@ class Gamma(ColourOp):
               args, # the op's draw for this sample (from `draw`)
              ): return cv2.LUT(img, self.table(args))
 
+# %% ../nbs/01_augment.ipynb #bd8570c4
 @register_op
 class HSV(ColourOp):
     "Shift hue by degrees, scale saturation and value; three lookup tables in OpenCV's HSV."
@@ -593,6 +635,7 @@ class HSV(ColourOp):
         out = cv2.merge([cv2.LUT(h_, hue.astype(np.uint8)), cv2.LUT(s_, _lut(_I * s)), cv2.LUT(v_, _lut(_I * v))])
         return cv2.cvtColor(out, cv2.COLOR_HSV2RGB)
 
+# %% ../nbs/01_augment.ipynb #a07fcd73
 @register_op
 class CLAHE(ColourOp):
     "Contrast-limited adaptive histogram equalisation on the L channel of LAB."
@@ -605,6 +648,7 @@ class CLAHE(ColourOp):
         L = cv2.createCLAHE(clipLimit=self.clip_limit, tileGridSize=tuple(self.tile_grid_size)).apply(L)
         return cv2.cvtColor(cv2.merge([L, A, B]), cv2.COLOR_LAB2RGB)
 
+# %% ../nbs/01_augment.ipynb #569c699e
 @register_op
 class AutoContrast(ColourOp):
     "Stretch each channel so its `cutoff` percent darkest/brightest pixels map to 0/255."
@@ -620,6 +664,7 @@ class AutoContrast(ColourOp):
             luts.append(_I if hi <= lo else (_I - lo) * 255 / (hi - lo))
         return cv2.LUT(img, _lut(np.stack(luts, 1)).reshape(256, 1, 3))
 
+# %% ../nbs/01_augment.ipynb #8cd46692
 @register_op
 class Solarize(ColourOp):
     "Invert values at or above `threshold`."
@@ -630,6 +675,7 @@ class Solarize(ColourOp):
               args, # the op's draw for this sample (from `draw`)
              ): return cv2.LUT(img, self.table(args))
 
+# %% ../nbs/01_augment.ipynb #43d95bef
 @register_op
 class Posterize(ColourOp):
     "Keep the `bits` high bits of every channel."
@@ -640,8 +686,10 @@ class Posterize(ColourOp):
               args, # the op's draw for this sample (from `draw`)
              ): return cv2.LUT(img, self.table(args))
 
+# %% ../nbs/01_augment.ipynb #68860d64
 _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13
 
+# %% ../nbs/01_augment.ipynb #41a18eb6
 @register_op
 class Sharpness(ColourOp):
     "Blend with a smoothed copy: factor < 1 blurs, > 1 sharpens (PIL's ImageEnhance.Sharpness rule)."
@@ -654,7 +702,7 @@ class Sharpness(ColourOp):
         f = args[0]
         return cv2.addWeighted(img, f, cv2.filter2D(img, -1, _SMOOTH), 1 - f, 0)
 
-# %% ../nbs/01_augment.ipynb #c96dec1f
+# %% ../nbs/01_augment.ipynb #d23063a4
 def _albumentations_recipe(preset: str) -> list:
     "The transforms of one preset (all photometric: pixel values change, geometry does not)."
     os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')   # no network call at import (clusters are often offline)
@@ -678,8 +726,10 @@ def _albumentations_recipe(preset: str) -> list:
             A.OneOf([A.GaussianBlur(blur_limit=(3, 7)), A.MotionBlur(blur_limit=(3, 9)), A.Sharpen(alpha=(0.3, 0.7))], p=0.4),
             A.ImageCompression(quality_range=(25, 80), p=0.5)]
 
+# %% ../nbs/01_augment.ipynb #cb643eb0
 _ALB_PIPES, _ALB_LOCK = {}, threading.Lock()
 
+# %% ../nbs/01_augment.ipynb #c96dec1f
 @register_op
 class AlbumentationsColor(ColourOp):
     "A photometric albumentations recipe (`preset` strong | extreme); one seed per sample, replayed on each of its images."
@@ -704,8 +754,7 @@ class AlbumentationsColor(ColourOp):
         "The transforms that fire on `img` under draw `args`, with their drawn parameters (the image shape left out)."
         return [(n, {k: v for k, v in p.items() if k != 'shape'}) for n, p in self._run(img, args[0])['applied_transforms']]
 
-
-# %% ../nbs/01_augment.ipynb #21787199
+# %% ../nbs/01_augment.ipynb #c68f3261
 @dataclass
 class AugmentResult:
     "Augmented images (the type they came in), geometry (ints, in frame, canonical), canvas size and telemetry."
@@ -715,8 +764,10 @@ class AugmentResult:
     height: int
     telemetry: AugmentTelemetry
 
+# %% ../nbs/01_augment.ipynb #90aee761
 _INTERPOLATION = dict(linear=cv2.INTER_LINEAR, cubic=cv2.INTER_CUBIC, nearest=cv2.INTER_NEAREST, area=cv2.INTER_AREA)
 
+# %% ../nbs/01_augment.ipynb #28dd0503
 def _as_arrays(images) -> tuple:
     "uint8 RGB arrays from PIL images or arrays; also whether to give PIL images back."
     if isinstance(images, (Image.Image, np.ndarray)): images = [images]
@@ -731,6 +782,7 @@ def _as_arrays(images) -> tuple:
                                     'all images of one sample share one geometry, so they must have the same size')
     return arrs, pil
 
+# %% ../nbs/01_augment.ipynb #daf0ce4b
 def _colour(st: _State, deferred: list):
     "Run the colour ops in order; a run of table ops becomes one table, applied once (in place on our own copies)."
     table = None
@@ -748,6 +800,7 @@ def _colour(st: _State, deferred: list):
         st.images = [op.apply(im, args) for im in st.images]; st.owned = True
     if table is not None: put()
 
+# %% ../nbs/01_augment.ipynb #21787199
 class Compose:
     "Run ops in order with ONE pending affine matrix: affines accumulate, barriers fold in, pastes and the end resample once; colour last."
     def __init__(self, ops: list, interpolation: str = 'linear', one_warp: bool = True, bank=None):
@@ -794,9 +847,42 @@ class Compose:
 
     def __repr__(self): return f'Compose({self.ops!r})'
 
-# %% ../nbs/01_augment.ipynb #7d33f773
+# %% ../nbs/01_augment.ipynb #38a86adf
 _NUMERIC = ('prob', 'float', 'int', 'range')
 
+# %% ../nbs/01_augment.ipynb #cph0fn01
+def _check_phase(ph, # one entry of curriculum.phases
+                 at:str, # where it sits, for messages (e.g. curriculum.phases[1])
+                 base:dict, # op name -> its schedulable (numeric) params at their base values
+                 schemas:dict, # op name -> its param schema
+                ) -> tuple:
+    "`(kind, end, bypass_prob or None, op overrides)` of one curriculum phase, every value checked against the pipeline."
+    if not isinstance(ph, dict): raise AugmentationError(f'{at}: a phase is a mapping with until_step or until_percent')
+    unknown = set(ph) - {'until_step', 'until_percent', 'bypass_prob', 'ops'}
+    if unknown: raise AugmentationError(f'{at}: unknown key {sorted(unknown)[0]!r}; a phase takes until_step | until_percent, bypass_prob, ops')
+    has = [k for k in ('until_step', 'until_percent') if k in ph]
+    if len(has) != 1: raise AugmentationError(f'{at}: give exactly one of until_step, until_percent')
+    end = ph[has[0]]
+    if has[0] == 'until_step' and not (isinstance(end, int) and not isinstance(end, bool) and end > 0):
+        raise AugmentationError(f'{at}.until_step = {end!r}: a positive integer step is needed')
+    if has[0] == 'until_percent' and not (isinstance(end, (int, float)) and not isinstance(end, bool) and 1 < end <= 100):
+        raise AugmentationError(f'{at}.until_percent = {end!r}: a percent in (1, 100] is needed (50 means half of training); '
+                                'values ≤ 1 are refused because some tools read them as fractions (1 = all of training): write 100 or 50')
+    b = ph.get('bypass_prob')
+    if b is not None: b = Param('prob').check(at, 'bypass_prob', b)
+    over = {}
+    for name, params in (ph.get('ops') or {}).items():
+        if name not in base:
+            raise AugmentationError(f'{at}.ops.{name}: not in the pipeline; the pipeline has {", ".join(base) or "no ops"}')
+        if not isinstance(params, dict): raise AugmentationError(f'{at}.ops.{name}: a mapping of param: value is needed')
+        for k, v in params.items():
+            if k not in base[name]:
+                raise AugmentationError(f'{at}.ops.{name}.{k}: not a numeric param of {name}; schedulable: {", ".join(base[name]) or "none"}')
+            over.setdefault(name, {})[k] = schemas[name][k][0].check(f'{at}.ops.{name}', k, v)
+    return has[0], end, b, over
+
+
+# %% ../nbs/01_augment.ipynb #7d33f773
 class Curriculum:
     "Op parameters and bypass_prob scheduled by training progress: linear ramps between phase targets."
     def __init__(self, phases: list, ops: list, bypass_prob: float = 0.0, total_steps: int | None = None, where: str = 'curriculum'):
@@ -809,29 +895,8 @@ class Curriculum:
         kinds = set()
         self.phases = []
         for i, ph in enumerate(phases):
-            at = f'{where}.phases[{i}]'
-            if not isinstance(ph, dict): raise AugmentationError(f'{at}: a phase is a mapping with until_step or until_percent')
-            unknown = set(ph) - {'until_step', 'until_percent', 'bypass_prob', 'ops'}
-            if unknown: raise AugmentationError(f'{at}: unknown key {sorted(unknown)[0]!r}; a phase takes until_step | until_percent, bypass_prob, ops')
-            has = [k for k in ('until_step', 'until_percent') if k in ph]
-            if len(has) != 1: raise AugmentationError(f'{at}: give exactly one of until_step, until_percent')
-            kinds.add(has[0]); end = ph[has[0]]
-            if has[0] == 'until_step' and not (isinstance(end, int) and not isinstance(end, bool) and end > 0):
-                raise AugmentationError(f'{at}.until_step = {end!r}: a positive integer step is needed')
-            if has[0] == 'until_percent' and not (isinstance(end, (int, float)) and not isinstance(end, bool) and 1 < end <= 100):
-                raise AugmentationError(f'{at}.until_percent = {end!r}: a percent in (1, 100] is needed (50 means half of training); '
-                                        'values ≤ 1 are refused because some tools read them as fractions (1 = all of training): write 100 or 50')
-            b = ph.get('bypass_prob')
-            if b is not None: b = Param('prob').check(at, 'bypass_prob', b)
-            over = {}
-            for name, params in (ph.get('ops') or {}).items():
-                if name not in self.base:
-                    raise AugmentationError(f'{at}.ops.{name}: not in the pipeline; the pipeline has {", ".join(self.base) or "no ops"}')
-                if not isinstance(params, dict): raise AugmentationError(f'{at}.ops.{name}: a mapping of param: value is needed')
-                for k, v in params.items():
-                    if k not in self.base[name]:
-                        raise AugmentationError(f'{at}.ops.{name}.{k}: not a numeric param of {name}; schedulable: {", ".join(self.base[name]) or "none"}')
-                    over.setdefault(name, {})[k] = self.schemas[name][k][0].check(f'{at}.ops.{name}', k, v)
+            kind, end, b, over = _check_phase(ph, f'{where}.phases[{i}]', self.base, self.schemas)
+            kinds.add(kind)
             self.phases.append(dict(end=end, bypass=b, ops=over))
         if len(kinds) > 1: raise AugmentationError(f'{where}: phases mix until_step and until_percent; use one kind')
         self.percent = kinds == {'until_percent'}
@@ -881,7 +946,7 @@ class Curriculum:
             ops[n] = {k: (int(round(v)) if self.schemas[n][k][0].kind == 'int' else v) for k, v in p.items()}
         return {'bypass_prob': cur['bypass'], 'ops': ops}
 
-# %% ../nbs/01_augment.ipynb #8484b5fb
+# %% ../nbs/01_augment.ipynb #5449abad
 class Augmenter:
     "A pipeline with bypass and curriculum: every draw derives from (seed, epoch, index, attempt); same inputs, same bytes."
     def __init__(self, compose: Compose, bypass_prob: float = 0.0, curriculum: Curriculum | None = None, seed: int = 0, spec: list | None = None):
@@ -930,8 +995,10 @@ class Augmenter:
             return AugmentResult(images if isinstance(images, list) else [images], geoms, w, h, AugmentTelemetry(bypassed=True, width=w, height=h))
         return compose(images, geoms, s, sample_id=index if sample_id is None else sample_id)
 
+# %% ../nbs/01_augment.ipynb #23e1a90d
 _TOP_KEYS = ('enabled', 'bypass_prob', 'ops', 'curriculum', 'seed', 'interpolation', 'total_steps')
 
+# %% ../nbs/01_augment.ipynb #ad6aae4b
 def build_op(spec: dict, # {name: <op>, params: {...}}
              where: str = 'ops[0]', # where the spec sits in the config, for messages
             ) -> Op:
@@ -949,6 +1016,7 @@ def build_op(spec: dict, # {name: <op>, params: {...}}
     try: return OPS[name](**params)
     except AugmentationError as e: raise AugmentationError(f'{where}: {e}') from None
 
+# %% ../nbs/01_augment.ipynb #8484b5fb
 def build_pipeline(cfg: dict, # the `augmentation` section of a config
                    output_dir: str | os.PathLike | None = None, # the run's output folder (holds the patch bank)
                    bank=None, # a patch bank to use instead of one from the environment
@@ -971,54 +1039,16 @@ def build_pipeline(cfg: dict, # the `augmentation` section of a config
     cur = Curriculum(cur.get('phases') if isinstance(cur, dict) else cur, ops, bypass, cfg.get('total_steps'), 'augmentation.curriculum') if cur else None
     return Augmenter(compose, bypass, cur, int(cfg.get('seed', 0)), [dict(name=op.name, params=op.params()) for op in ops])
 
-# %% ../nbs/01_augment.ipynb #c61493a6
-def _palette(n: int) -> list:
-    "n saturated, well separated RGB colours."
-    hsv = np.array([[[int(180 * k / n), 255, 230] for k in range(n)]], np.uint8)
-    return [tuple(int(v) for v in c) for c in cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0]]
-
-def demo_scene(width: int = 320, # image width
-               height: int = 240, # image height
-               n_objects: int = 12, # objects, one per grid cell
-               seed: int = 0, # seed of the background noise and shapes
-               kinds=GEOMETRY_KEYS, # geometry kinds, used in turn
-              ) -> tuple:
-    "A seeded test picture: low-saturation background, one object per grid cell in its own colour; returns (RGB uint8, geoms)."
-    rng = np.random.default_rng(seed)
-    yy, xx = np.mgrid[0:height, 0:width]
-    bg = 90 + 50 * np.sin(xx / 37.0) * np.cos(yy / 53.0) + rng.normal(0, 6, (height, width))
-    img = np.repeat(np.clip(bg, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
-    cols = max(1, math.ceil(math.sqrt(n_objects * width / height))); rows = math.ceil(n_objects / cols)
-    cw, ch = width / cols, height / rows
-    names = dict(bbox_2d='BBU设备', poly='挡风板', line='光纤')
-    geoms = []
-    for k, colour in enumerate(_palette(n_objects)):
-        r, c = divmod(k, cols); kind = kinds[k % len(kinds)]
-        x0, y0 = c * cw + 0.15 * cw, r * ch + 0.15 * ch; w, h = 0.7 * cw, 0.7 * ch
-        if kind == 'bbox_2d':
-            x1, y1 = x0 + rng.uniform(0, 0.3) * w, y0 + rng.uniform(0, 0.3) * h
-            x2, y2 = x1 + rng.uniform(0.5, 0.7) * w, y1 + rng.uniform(0.5, 0.7) * h
-            v = [int(x1), int(y1), int(x2), int(y2)]
-            cv2.rectangle(img, tuple(v[:2]), tuple(v[2:]), colour, -1)
-        elif kind == 'poly':
-            n = int(rng.integers(4, 8)); a = np.sort(rng.uniform(0, 2 * np.pi, n))
-            P = np.stack([x0 + w / 2 + w / 2 * np.cos(a) * rng.uniform(0.6, 1, n), y0 + h / 2 + h / 2 * np.sin(a) * rng.uniform(0.6, 1, n)], 1).astype(np.int32)
-            cv2.fillPoly(img, [P], colour); v = P.reshape(-1).tolist()
-        else:
-            n = int(rng.integers(2, 5)); xs = np.linspace(x0, x0 + w, n); ys = y0 + rng.uniform(0, h, n)
-            P = np.stack([xs, ys], 1).astype(np.int32)
-            cv2.polylines(img, [P], False, colour, 3); v = P.reshape(-1).tolist()
-        geoms.append({kind: v, 'desc': f'{names[kind]}/显示完整'})
-    return img, geoms
-
-# %% ../nbs/01_augment.ipynb #23f65e87
+# %% ../nbs/01_augment.ipynb #26944196
 class PatchBankError(RuntimeError):
     "The patch bank cannot be used as configured (multi-node job, no directory); the message says what to change."
 
+# %% ../nbs/01_augment.ipynb #2e7a1098
 def _env_int(env, key):
     try: return int(str(env[key]).split(':')[-1])
     except (KeyError, ValueError): return None
 
+# %% ../nbs/01_augment.ipynb #23f65e87
 def check_single_node(env: dict | None = None, # environment variables (None: os.environ)
                      ):
     "Raise `PatchBankError` when the environment describes a multi-node job (the bank is a local directory)."
@@ -1029,7 +1059,7 @@ def check_single_node(env: dict | None = None, # environment variables (None: os
         raise PatchBankError(f'the copy/paste patch bank is single-node only, but this job spans nodes (NNODES={nnodes}, WORLD_SIZE={ws}, '
                              f'LOCAL_WORLD_SIZE={lws}); use source_mode: self and bank_add_prob: 0 for multi-node training')
 
-# %% ../nbs/01_augment.ipynb #62e308bd
+# %% ../nbs/01_augment.ipynb #295559b3
 @dataclass
 class Patch:
     "Pixels and geometry to paste: one image per target image (or one for all), geometry in patch pixels."
@@ -1037,6 +1067,7 @@ class Patch:
     geoms: list
     sources: list       # per geometry: its index in the sample's current geometry list (-1 from the bank)
 
+# %% ../nbs/01_augment.ipynb #62e308bd
 class PatchBank:
     "A directory of patches shared by DataLoader workers and ranks on one node; writers never expose partial files."
     def __init__(self, root: str | os.PathLike, max_entries: int = 4096):
@@ -1100,13 +1131,15 @@ class PatchBank:
             if p is not None: return p
         return None
 
-# %% ../nbs/01_augment.ipynb #4e554770
+# %% ../nbs/01_augment.ipynb #8bb42042
 def _aabb(g: dict) -> np.ndarray:
     P = geometry_points(g)
     return np.concatenate([P.min(0), P.max(0)])
 
+# %% ../nbs/01_augment.ipynb #13cc8c00
 def _without_tags(g: dict) -> dict: return {k: v for k, v in g.items() if not (k.startswith('__') or k in GEOMETRY_KEYS)}
 
+# %% ../nbs/01_augment.ipynb #4e554770
 def overlap_share(g: dict,           # an object already in the picture (bbox_2d, poly or line)
                   rect,              # (x1, y1, x2, y2): the pixels x1…x2−1, y1…y2−1 a paste overwrites
                   mode: str = 'aabb',  # 'aabb': the object's box; 'mask': the object's drawn pixels
@@ -1125,12 +1158,13 @@ def overlap_share(g: dict,           # an object already in the picture (bbox_2d
     r = m[max(0, y1 - oy):max(0, y2 - oy), max(0, x1 - ox):max(0, x2 - ox)]
     return cv2.countNonZero(r) / total if r.size else 0.
 
-# %% ../nbs/01_augment.ipynb #e466ed9a
+# %% ../nbs/01_augment.ipynb #da56610f
 _PASTE_SCHEMA = dict(prob=(_P, 0.2), max_targets=(Param('int', 0, 64), 1), max_attempts=(Param('int', 1, 1000), 20),
                      overlap_threshold=(Param('float', 0, 1), 0.1),
                      source_mode=(Param('choice', choices=('self', 'mixed', 'bank')), 'self'),
                      bank_add_prob=(_P, 0.0), bank_mix=(_P, 0.5))
 
+# %% ../nbs/01_augment.ipynb #f4f6fce2
 class _PasteBase(PatchOp):
     bank_kind = ''
     overlap_mode, line_buffer = 'aabb', 2.0   # fixed for the ops whose schema does not take them
@@ -1202,6 +1236,7 @@ class _PasteBase(PatchOp):
                 fired = True; st.tm.bank_used += from_bank
         return fired
 
+# %% ../nbs/01_augment.ipynb #e466ed9a
 def desc_class(desc, # an object's desc
               ) -> str:
     "The class part of a desc: the text before the first '/' or ',' (full- or half-width), stripped."
@@ -1231,7 +1266,7 @@ class SmallObjectZoomPaste(_PasteBase):
         if box[2] - box[0] <= 1 or box[3] - box[1] <= 1: return None
         return self._cut(st, box, [i])
 
-# %% ../nbs/01_augment.ipynb #e1d2b3ae
+# %% ../nbs/01_augment.ipynb #9c408054
 @register_op
 class ObjectClusterCopyPaste(_PasteBase):
     "Copy a cluster of touching objects (grown until nothing is cut in half) and paste it elsewhere."
@@ -1255,6 +1290,7 @@ class ObjectClusterCopyPaste(_PasteBase):
         box = self._box(st, b[:2], b[2:], 0)
         return self._cut(st, box, sorted(members))
 
+# %% ../nbs/01_augment.ipynb #e1d2b3ae
 @register_op
 class LineSegmentCopyPaste(_PasteBase):
     "Copy a stretch (share `frac` of its length) of a line object, e.g. a cable, with `context` pixels either side, and paste it."

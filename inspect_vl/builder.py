@@ -25,15 +25,17 @@ __all__ = ['GEOMETRY_KEYS', 'MODES', 'EMIT_NORMS', 'IGNORE', 'DESC', 'COORD', 'F
 class BuilderError(ValueError):
     "A record that cannot be turned into messages; the message names the field path and the fix."
 
-# %% ../nbs/05_builder.ipynb #b7a82s0d
+# %% ../nbs/05_builder.ipynb #f81cedc5
 GEOMETRY_KEYS = ('bbox_2d', 'poly', 'line')   # priority when several are present (bbox_2d > poly > line)
 MODES = ('dense', 'summary')
 EMIT_NORMS = ('pixel', 'norm100', 'norm1000')
 _EMIT_ALIASES = {'none': 'pixel', 'pixel': 'pixel', 'norm100': 'norm100', 'norm1000': 'norm1000'}
 
+# %% ../nbs/05_builder.ipynb #5749fcbe
 IGNORE, DESC, COORD, FORMAT = -1, 1, 2, 3     # token types: not typed, description, coordinate number, format
 TOKEN_TYPE_NAMES = {DESC: 'desc', COORD: 'coord', FORMAT: 'format'}
 
+# %% ../nbs/05_builder.ipynb #b7a82s0d
 def check_emit_norm(emit_norm: str, # the coordinate frame to check: none, norm100 or norm1000
                    ) -> str:
     "The canonical name of a coordinate frame: `pixel` (alias `none`), `norm100` or `norm1000`."
@@ -83,7 +85,7 @@ def sanitize_desc(desc, # an object's description as written
     if ps: raise BuilderError(f'{ps[0][0]}: {ps[0][1]}')
     return desc.strip()
 
-# %% ../nbs/05_builder.ipynb #e6b2e00c
+# %% ../nbs/05_builder.ipynb #e5ec2de4
 def reference_point(obj: dict, # an object with one geometry
                    ) -> tuple:
     "The `(x, y)` an object sorts by: bbox top-left, poly first vertex, line left-most point (ties: smaller y)."
@@ -91,6 +93,7 @@ def reference_point(obj: dict, # an object with one geometry
     if kind == 'line': return min(zip(v[::2], v[1::2]))
     return (v[0], v[1])
 
+# %% ../nbs/05_builder.ipynb #e6b2e00c
 def sort_objects_tlbr(objects: list, # a record's objects
                      ) -> list:
     "Objects top-to-bottom, then left-to-right (stable)."
@@ -115,10 +118,11 @@ def dense_payload(objects: list, # contract objects (any order; sorted here)
         out[f'object_{n}'] = entry
     return out
 
-# %% ../nbs/05_builder.ipynb #4cde7s02
+# %% ../nbs/05_builder.ipynb #f1be0b3b
 _PAIRED = ('poly', 'line')
 _COORD_KEYS = frozenset(('bbox_2d', 'poly', 'line', 'line_points'))
 
+# %% ../nbs/05_builder.ipynb #4cde7s02
 def _render(v, key, parts):
     "Append `(text, type)` pieces of `v` (the value under `key`) to `parts`."
     if isinstance(v, dict):
@@ -149,9 +153,10 @@ def render_answer(payload: dict, # the answer as a mapping (dense objects or a s
     types = np.repeat(np.array([t for _, t in parts], dtype=np.int8), [len(p) for p, _ in parts])
     return text, types
 
-# %% ../nbs/05_builder.ipynb #aa938ef5
+# %% ../nbs/05_builder.ipynb #326f7188
 _TYPE_COLOURS = {DESC: '#cfe2ff', COORD: '#ffd8a8', FORMAT: '#e9ecef', IGNORE: '#ffffff'}
 
+# %% ../nbs/05_builder.ipynb #aa938ef5
 def types_html(pieces: list, # (text, token type) pairs, as char_pieces gives them
               ) -> str:
     "HTML of `(text, type)` pieces, each on the background colour of its token type."
@@ -330,9 +335,10 @@ class ObjectCap:
         record['objects'] = [objs[i] for i in keep]
         return record
 
-# %% ../nbs/05_builder.ipynb #b02d127c
+# %% ../nbs/05_builder.ipynb #a10877b5
 _LABEL = re.compile(r'^标签/(.+)[×xX]\s*(\d+)$')
 
+# %% ../nbs/05_builder.ipynb #b02d127c
 @dataclass
 class SummaryLabelNormalizer:
     "Fold `标签/…×N` entries of a summary into `标签/可以识别×a，标签/无法识别×b`."

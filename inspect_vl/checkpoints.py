@@ -14,12 +14,13 @@ from .train_config import TrainingConfig
 __all__ = ['STATE_FILE', 'TRAINING_STATE_DIR', 'LOG_NAME', 'checkpoint_step', 'list_checkpoints', 'remove_checkpoint',
            'remove_debris', 'rotate_checkpoints', 'version_folders', 'run_folder', 'resume_checkpoint', 'SaveDelay']
 
-# %% ../nbs/09d_checkpoints.ipynb #42657ae1
+# %% ../nbs/09d_checkpoints.ipynb #79c84f82
 STATE_FILE = 'trainer_state.json'
 TRAINING_STATE_DIR = 'training_state'
 LOG_NAME = 'logging.jsonl'
 _CKPT = re.compile(r'checkpoint-(\d+)')
 
+# %% ../nbs/09d_checkpoints.ipynb #42657ae1
 def checkpoint_step(path, # a checkpoint-<step> folder
                    ) -> int:
     "The optimizer step in a `checkpoint-<step>` folder name."

@@ -35,12 +35,13 @@ def version():
     from inspect_vl import __version__
     print(__version__)
 
-# %% ../nbs/14_cli.ipynb #200b07ff
+# %% ../nbs/14_cli.ipynb #7897e036
 def _usage():
     w = max(map(len, COMMANDS))
     lines = [f'  {k:<{w}}  {h}' for k,(_,h) in COMMANDS.items()]
     return 'usage: inspect-vl COMMAND [ARGS...]\n\ncommands:\n' + '\n'.join(lines) + '\n\n`inspect-vl COMMAND --help` explains one.'
 
+# %% ../nbs/14_cli.ipynb #200b07ff
 def resolve(name: str, # a subcommand, as typed
            ):
     "The function behind subcommand `name`, imported on demand."

@@ -73,12 +73,14 @@ def row_token_types(tokenizer, # the processor's tokenizer
 class PackingError(ValueError):
     "Packing was asked for; batches are padded only."
 
-# %% ../nbs/07_collate.ipynb #002c3s05
+# %% ../nbs/07_collate.ipynb #6206b125
 PACKING_MESSAGE = ('packing was removed: batches are padded, never packed (packed rows mix samples in one '
                    'attention span and break per-sample metrics); set training.packing: false and drop the packing knobs')
 
+# %% ../nbs/07_collate.ipynb #07a4758c
 MODEL_KEYS = ('input_ids', 'attention_mask', 'labels', 'pixel_values', 'image_grid_thw', 'mm_token_type_ids')
 
+# %% ../nbs/07_collate.ipynb #002c3s05
 def model_inputs(batch: dict, # a collated batch
                 ) -> dict:
     "The keys of `batch` the model's forward takes."

@@ -30,7 +30,7 @@ class FrozenDict(dict):
     __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
     def __reduce__(self): return (FrozenDict, (dict(self),))
 
-# %% ../nbs/09_config.ipynb #f7a3c001
+# %% ../nbs/09_config.ipynb #44388d2b
 def freeze(obj # a value loaded from YAML
           ):
     "A deep read-only copy of `obj`: mappings become `FrozenDict`, lists become tuples."
@@ -38,6 +38,7 @@ def freeze(obj # a value loaded from YAML
     if isinstance(obj, (list, tuple)): return tuple(freeze(v) for v in obj)
     return obj
 
+# %% ../nbs/09_config.ipynb #f7a3c001
 def thaw(obj # a frozen value
         ):
     "A plain mutable copy of `obj` (the inverse of `freeze`): mappings become dicts, tuples become lists."
@@ -45,16 +46,17 @@ def thaw(obj # a frozen value
     if isinstance(obj, (list, tuple)): return [thaw(v) for v in obj]
     return obj
 
-# %% ../nbs/09_config.ipynb #f7a3c008
+# %% ../nbs/09_config.ipynb #a006f66b
 _KIND = {bool: 'boolean', int: 'integer', float: 'number', str: 'string', list: 'list', tuple: 'list',
          dict: 'mapping', FrozenDict: 'mapping', type(None): 'null'}
 
+# %% ../nbs/09_config.ipynb #f7a3c008
 def _kind(v) -> str:
     "A value as messages show it: its YAML kind and a short repr (`string 'abc'`)."
     r = repr(thaw(v)); r = r if len(r) <= 60 else r[:57] + '...'
     return 'null' if v is None else f"{_KIND.get(type(v), type(v).__name__)} {r}"
 
-# %% ../nbs/09_config.ipynb #f7a3cs08
+# %% ../nbs/09_config.ipynb #8efcac46
 def _expected(tp) -> str:
     "What a type annotation asks for, in words."
     origin, args = typing.get_origin(tp), typing.get_args(tp)
@@ -63,6 +65,7 @@ def _expected(tp) -> str:
     if origin is tuple: return 'a list of strings'
     return {bool: 'a boolean (true/false)', int: 'an integer', float: 'a number', str: 'a string'}.get(tp, 'a mapping')
 
+# %% ../nbs/09_config.ipynb #f7a3cs08
 _TRUE, _FALSE = {'true', 'yes', 'y', 'on', '1'}, {'false', 'no', 'n', 'off', '0'}
 
 # %% ../nbs/09_config.ipynb #f7a3c016
@@ -372,11 +375,12 @@ def _unknown_key(cls, k, v, path, ctx, names):
                                      f'{_dotted(elsewhere[0][:-1]) or "top level"} section)')
     ctx.fail(key_path, f"{what}; valid keys here: {', '.join(sorted(names))}")
 
-# %% ../nbs/09_config.ipynb #f7a3c019
+# %% ../nbs/09_config.ipynb #eacb2355
 def _default_of(f):
     "The default of dataclass field `f` (its factory called)."
     return f.default if f.default is not dataclasses.MISSING else f.default_factory()
 
+# %% ../nbs/09_config.ipynb #f7a3c019
 def _warn_compat(cls, data, values, path, ctx):
     "Warn for keys the section accepts for compatibility only (its `_compat` table), when set to a non-default value."
     flds = {f.name: f for f in fields(cls)}

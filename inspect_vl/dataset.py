@@ -24,13 +24,15 @@ __all__ = ['TRUNCATION_STRATEGIES', 'MaxLengthError', 'DatasetError', 'encode_co
            'augment_record', 'CaptionDatasetBase', 'SampleSource', 'DenseCaptionDataset', 'FusionMember',
            'FusionCaptionDataset', 'image_tokens', 'augmenter_from_config', 'dataset_from_config']
 
-# %% ../nbs/06_dataset.ipynb #d8f6314a
+# %% ../nbs/06_dataset.ipynb #3fab8b13
 class MaxLengthError(ValueError):
     "A sample longer than the token budget that cannot be truncated (it is dropped and another record is drawn)."
 
+# %% ../nbs/06_dataset.ipynb #15e93710
 class DatasetError(ValueError):
     "A record that cannot become a sample; the message names the dataset, the record and the fix."
 
+# %% ../nbs/06_dataset.ipynb #d8f6314a
 TRUNCATION_STRATEGIES = ('raise', 'delete', 'right', 'left')   # raise/delete: drop and retry; right/left: cut
 
 # %% ../nbs/06_dataset.ipynb #5c6843ba
@@ -93,7 +95,7 @@ def truncate_encoding(enc: dict, # an encoded sample (`encode_conversation`)
     out['truncated'] = cut
     return out
 
-# %% ../nbs/06_dataset.ipynb #6d1e91f1
+# %% ../nbs/06_dataset.ipynb #f5e0cea1
 def _decode(p) -> Image.Image:
     "8-bit RGB as displayed of an image item: a file (`records.load_image`), encoded bytes, or a PIL image."
     if isinstance(p, Image.Image): return to_rgb(p)
@@ -102,6 +104,7 @@ def _decode(p) -> Image.Image:
         return to_rgb(upright(im))
     return load_image(p)
 
+# %% ../nbs/06_dataset.ipynb #6d1e91f1
 def _load_images(rec, where):
     "The record's images, decoded as inference decodes them; an unreadable one names the record and the fix."
     out = []
@@ -132,9 +135,10 @@ def augment_record(augmenter: Augmenter, # a pipeline from `inspect_vl.augment.b
     record['width'], record['height'] = int(res.width), int(res.height)
     return record, res.telemetry
 
-# %% ../nbs/06_dataset.ipynb #3231ac95
+# %% ../nbs/06_dataset.ipynb #7ec14284
 def _has_summary(rec): return isinstance(rec.get('summary'), str) and bool(rec['summary'].strip())
 
+# %% ../nbs/06_dataset.ipynb #3231ac95
 def _split_key(key) -> tuple:
     "(index, step) of a dataset key: an int, or an `(index, step)` pair from the training loop's batch sampler."
     if isinstance(key, (tuple, list)) and len(key) == 2: index, step = key
@@ -334,12 +338,13 @@ def __getitem__(self:CaptionDatasetBase, key) -> dict:
     raise MaxLengthError(f'sample {index} (epoch {self.epoch}): {n} records in a row are longer than max_length={self.max_length} '
                          f'({"; ".join(errors[-3:])}); raise template.max_length (global_max_length) or lower max_pixels')
 
-# %% ../nbs/06_dataset.ipynb #65aa58cf
+# %% ../nbs/06_dataset.ipynb #f067f74f
 def _get(entry, name, default=None):
     "A field of a fusion entry given as an object or a mapping."
     if isinstance(entry, dict): return entry.get(name, default)
     return getattr(entry, name, default)
 
+# %% ../nbs/06_dataset.ipynb #65aa58cf
 def _resolve_path(p, base_dir):
     if p is None: return None
     p = Path(p).expanduser()
@@ -443,7 +448,7 @@ def _member(self:FusionCaptionDataset, e, domain, split, augmenter, bypass_prob,
                         curriculum=aug_on and bool(_get(e, 'curriculum_enabled', True)), template=template, mode=mode,
                         prompt_source=prompt_source)
 
-# %% ../nbs/06_dataset.ipynb #3588b1db
+# %% ../nbs/06_dataset.ipynb #128394aa
 @patch
 def _target_take(self:FusionCaptionDataset, m, e) -> list:
     "Records target `m` gives epoch `e`: `round(pool · ratio)`, a shuffled prefix of its pool, topped up with draws when larger."
@@ -454,6 +459,7 @@ def _target_take(self:FusionCaptionDataset, m, e) -> list:
     if self.shuffle and pool > 1: rng.shuffle(idx)
     return idx[:quota] if quota <= pool else idx + [rng.randrange(pool) for _ in range(quota - pool)]
 
+# %% ../nbs/06_dataset.ipynb #3588b1db
 @patch
 def _source_take(self:FusionCaptionDataset, m, e, total) -> tuple:
     "`(records, fell_back)` source `m` gives epoch `e`: `round(ratio · total)`, without replacement when asked and possible."
@@ -538,18 +544,20 @@ def estimated_lengths(self:CaptionDatasetBase) -> list:
         out.append(min(n, self.max_length) if self.truncation in ('right', 'left') and self.max_length else n)
     return out
 
-# %% ../nbs/06_dataset.ipynb #5151da2d
+# %% ../nbs/06_dataset.ipynb #d7fae703
 def _prompt_settings(p):
     if p is None: return PromptSettings()
     keys = ('system', 'user', 'profile', 'domain', 'mission', 'compact')
     return PromptSettings(**{k: getattr(p, k) for k in keys if getattr(p, k, None) is not None})
 
+# %% ../nbs/06_dataset.ipynb #1bcb65e3
 def _plain(v):
     "Mappings and tuples of a frozen config as plain dicts and lists."
     if isinstance(v, dict): return {k: _plain(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)): return [_plain(x) for x in v]
     return v
 
+# %% ../nbs/06_dataset.ipynb #5151da2d
 def _dense_builder(cfg) -> JSONLinesBuilder:
     "The builder of a plain (not fusion) run: the prompts resolved for dense and summary samples."
     cu = cfg.custom

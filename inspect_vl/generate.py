@@ -55,10 +55,11 @@ import torch
 from PIL import Image
 from .records import load_image, to_rgb
 
-# %% ../nbs/11_generate.ipynb #ffc77212
+# %% ../nbs/11_generate.ipynb #eda8fb47
 class PaddingSideError(ValueError):
     "Batched generation was asked to run with right padding, or a batch is not left-padded."
 
+# %% ../nbs/11_generate.ipynb #ffc77212
 def check_left_padded(attention_mask:torch.Tensor, # a batch's (rows, tokens) mask, 1 = real token
                      ):
     "Raise `PaddingSideError` unless every row of `attention_mask` ends in a real token (left padding)."
@@ -67,19 +68,22 @@ def check_left_padded(attention_mask:torch.Tensor, # a batch's (rows, tokens) ma
     raise PaddingSideError(f'batch rows {rows} end in padding: the batch is right-padded. Decoder-only generation continues '
                            f'from the last position, so batched generation must pad on the left (padding_side="left").')
 
-# %% ../nbs/11_generate.ipynb #ab193a36
+# %% ../nbs/11_generate.ipynb #062bf28a
 def load_rgb(image, # a PIL image, or the path of an image file
             ) -> Image.Image:
     "A PIL image or an image file as 8-bit RGB, the pixels training sees (`records.load_image`; a file error is `ImageLoadError`)."
     return to_rgb(image) if isinstance(image, Image.Image) else load_image(image)
 
+# %% ../nbs/11_generate.ipynb #9776b6e6
 def _is_image_item(item) -> bool:
     return isinstance(item, dict) and (item.get('type') == 'image' or 'image' in item)
 
+# %% ../nbs/11_generate.ipynb #c966b1e8
 def _load_item(item) -> Image.Image:
     "The image of an image item (`image`, `path` or `url` key), loaded as 8-bit RGB."
     return load_rgb(item.get('image', item.get('path', item.get('url'))))
 
+# %% ../nbs/11_generate.ipynb #ab193a36
 def split_images(conversation:list, # chat messages whose content lists may hold image items
                 ) -> tuple:
     "A copy of `conversation` with image items reduced to placeholders, and its images (loaded, in order)."
@@ -127,9 +131,10 @@ class GenerationStats:
                 + f' (preprocessing busy {self.preprocess_busy_s:.3f} s); {self.prompt_tokens} prompt + {self.new_tokens} new tokens'
                 + (f'; {self.prefix_tokens} prompt tokens from the prefix cache in {self.prefix_batches} batches' if self.prefix_batches else ''))
 
-# %% ../nbs/11_generate.ipynb #ed1b9f16
+# %% ../nbs/11_generate.ipynb #515dab50
 from transformers import StoppingCriteria, StopStringCriteria, GenerationConfig
 
+# %% ../nbs/11_generate.ipynb #ed1b9f16
 class _FirstStepClock(StoppingCriteria):
     "Records when the first generation step (the prefill) finished; never stops anything."
     def __init__(self, sync): self.t, self.sync = None, sync
@@ -137,9 +142,10 @@ class _FirstStepClock(StoppingCriteria):
         if self.t is None: self.sync(); self.t = time.perf_counter()
         return torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
 
-# %% ../nbs/11_generate.ipynb #4045ebff
+# %% ../nbs/11_generate.ipynb #6d5405ce
 import collections
 
+# %% ../nbs/11_generate.ipynb #4045ebff
 class PrefixCache:
     "Key/value states of prompt prefixes, by their token ids: computed once, reused by every batch that starts with them."
     def __init__(self, max_entries:int=8, # prefixes kept (least recently used dropped first)
@@ -226,15 +232,18 @@ def encode(self:GenerationEngine, conversations:list, # one batch of chat conver
     check_left_padded(batch['attention_mask'])
     return batch.to(self.model.device), len(images)
 
-# %% ../nbs/11_generate.ipynb #2db0390c
+# %% ../nbs/11_generate.ipynb #76f07379
 from transformers import DynamicCache
 from transformers.generation import utils as _gen_utils
 
+# %% ../nbs/11_generate.ipynb #0b4ea388
 _CACHE_KW = 'cache' if 'cache' in getattr(_gen_utils, 'ALL_CACHE_NAMES', ()) else 'past_key_values'   # `generate`'s name for it
 
+# %% ../nbs/11_generate.ipynb #ca1b3771
 def _head_has_image(conv) -> bool:
     return any(isinstance(m.get('content'), list) and any(_is_image_item(it) for it in m['content']) for m in conv[:-1])
 
+# %% ../nbs/11_generate.ipynb #2db0390c
 @patch
 def shared_prefix(self:GenerationEngine, conversations:list, # one batch of chat conversations
                  ) -> tuple|None:
@@ -245,17 +254,19 @@ def shared_prefix(self:GenerationEngine, conversations:list, # one batch of chat
     with self._tok_lock: ids = tuple(self.processor.tokenizer(heads.pop(), add_special_tokens=False)['input_ids'])
     return ids if len(ids) >= self.prefix_cache.min_tokens else None
 
-# %% ../nbs/11_generate.ipynb #b322f06f
+# %% ../nbs/11_generate.ipynb #3624cad5
 @patch
 def _reset_rope(self:GenerationEngine):
     "Forget the rope offsets the model kept from its last multimodal prompt."
     for m in self._rope_holders: m.rope_deltas = None
 
+# %% ../nbs/11_generate.ipynb #35f09af5
 @patch(as_prop=True)
 def _rope_holders(self:GenerationEngine) -> list:
     if not hasattr(self, '_rope_mods'): self._rope_mods = [m for m in self.model.modules() if hasattr(m, 'rope_deltas')]
     return self._rope_mods
 
+# %% ../nbs/11_generate.ipynb #8358ac44
 @patch
 def _prefix_states(self:GenerationEngine, ids:tuple) -> list:
     "Per layer (keys, values) of the prompt prefix `ids`, batch of one."
@@ -265,6 +276,7 @@ def _prefix_states(self:GenerationEngine, ids:tuple) -> list:
     cache = getattr(out, 'cache', None) or out.past_key_values
     return [(l.keys, l.values) for l in cache.layers]
 
+# %% ../nbs/11_generate.ipynb #b322f06f
 @patch
 def _cached_inputs(self:GenerationEngine, batch, prefix, settings) -> tuple:
     "`batch` and extra `generate` keywords: the prefix moved first and its cached states, when the batch can use them."
@@ -312,13 +324,14 @@ def _length_key(conv) -> int:
                 elif isinstance(it, dict): n += len(str(it.get('text', '')))
     return n
 
-# %% ../nbs/11_generate.ipynb #9a15ea3e
+# %% ../nbs/11_generate.ipynb #8f886b81
 @patch
 def _prepare(self:GenerationEngine, conversations):
     t0 = time.perf_counter()
     batch, n_images = self.encode(conversations)
     return batch, n_images, time.perf_counter() - t0, self.shared_prefix(conversations)
 
+# %% ../nbs/11_generate.ipynb #28d61e51
 @patch
 def _fitted(self:GenerationEngine, conversations:list) -> list:
     "`conversations` with their images loaded and resized to the pixel budget as the processor resizes them (it then resizes nothing)."
@@ -329,6 +342,7 @@ def _fitted(self:GenerationEngine, conversations:list) -> list:
     return [[{**m, 'content': [one(it) if _is_image_item(it) else it for it in m['content']]} if isinstance(m.get('content'), list) else m
              for m in conv] for conv in conversations]
 
+# %% ../nbs/11_generate.ipynb #9a15ea3e
 @patch
 def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
     st, sync = self.stats, (torch.cuda.synchronize if self.model.device.type == 'cuda' else (lambda: None))
@@ -389,20 +403,23 @@ def generate(self:GenerationEngine, conversations:list, # chat conversations, an
             if nxt and not self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
     return out
 
-# %% ../nbs/11_generate.ipynb #ceeae214
+# %% ../nbs/11_generate.ipynb #f9c5cf31
 from typing import Callable
 
+# %% ../nbs/11_generate.ipynb #a41719be
 @patch
 def count_tokens(self:GenerationEngine, text:str, # prompt text
                 ) -> int:
     "Tokens `text` costs in a prompt, counted by the processor's tokenizer (no special tokens added)."
     with self._tok_lock: return len(self.processor.tokenizer(text, add_special_tokens=False)['input_ids'])
 
+# %% ../nbs/11_generate.ipynb #8322cc0e
 def count_chars(text:str, # any text
                ) -> int:
     "One token per character: the count of a generator without a tokenizer (a scripted stand-in)."
     return len(text)
 
+# %% ../nbs/11_generate.ipynb #ceeae214
 def token_counter(generator, # a `Generator`
                  ) -> Callable:
     "The token counter of `generator`: its `count_tokens` (the engine's tokenizer), else `count_chars`."

@@ -18,14 +18,17 @@ __all__ = ['GEOMETRY_KEYS', 'GeometryError', 'geometry_kind', 'validate_geometry
            'canonical_polygon', 'is_canonical_polygon', 'coverage', 'to_norm1000', 'from_norm1000',
            'geometry_to_norm1000', 'geometry_from_norm1000']
 
-# %% ../nbs/00_geometry.ipynb #077d3507
+# %% ../nbs/00_geometry.ipynb #6c7d35c4
 GEOMETRY_KEYS = ('bbox_2d', 'poly', 'line')
 
+# %% ../nbs/00_geometry.ipynb #934368ef
 class GeometryError(ValueError):
     "A geometry that breaks the contract; the message names the key, what is wrong and the fix."
 
+# %% ../nbs/00_geometry.ipynb #35e2736b
 def _where(where): return f'{where}: ' if where else ''
 
+# %% ../nbs/00_geometry.ipynb #6d8e3293
 def geometry_kind(geom: dict, # an object: a dict with one geometry key
                   where: str = '', # where it came from, for the message (e.g. 'objects[3]')
                  ) -> str:
@@ -38,8 +41,10 @@ def geometry_kind(geom: dict, # an object: a dict with one geometry key
         raise GeometryError(f'{_where(where)}an object needs exactly one of bbox_2d, poly, line; found {got}')
     return keys[0]
 
+# %% ../nbs/00_geometry.ipynb #62ba9cde
 _MIN_NUMBERS = dict(bbox_2d=4, poly=6, line=4)
 
+# %% ../nbs/00_geometry.ipynb #077d3507
 def validate_geometry(geom: dict, # an object: a dict with one geometry key
                       where: str = '', # where it came from, for the message
                      ) -> str:
@@ -89,17 +94,19 @@ def object_mask(geom: dict, # an object with one geometry key (coordinates round
     else: cv2.fillPoly(m, [P - lo], 1)
     return int(lo[0]), int(lo[1]), m
 
-# %% ../nbs/00_geometry.ipynb #881de02b
+# %% ../nbs/00_geometry.ipynb #71eff3b7
 def identity() -> np.ndarray:
     "The 3×3 identity."
     return np.eye(3)
 
+# %% ../nbs/00_geometry.ipynb #b24d6368
 def translate(tx: float, # shift right, pixels
               ty: float, # shift down, pixels
              ) -> np.ndarray:
     "Move by (tx, ty)."
     return np.array([[1., 0, tx], [0, 1, ty], [0, 0, 1]])
 
+# %% ../nbs/00_geometry.ipynb #ba3bf9a4
 def scale(sx: float, # horizontal factor
           sy: float | None = None, # vertical factor (None: `sx`)
           cx: float = 0., # pivot x
@@ -109,6 +116,7 @@ def scale(sx: float, # horizontal factor
     sy = sx if sy is None else sy
     return np.array([[sx, 0, cx - sx * cx], [0, sy, cy - sy * cy], [0, 0, 1.]])
 
+# %% ../nbs/00_geometry.ipynb #30f4c3d9
 def rotate(deg: float, # angle, positive clockwise on screen
            cx: float = 0., # pivot x
            cy: float = 0., # pivot y
@@ -117,6 +125,7 @@ def rotate(deg: float, # angle, positive clockwise on screen
     r = math.radians(deg); c, s = math.cos(r), math.sin(r)
     return np.array([[c, -s, cx - c * cx + s * cy], [s, c, cy - s * cx - c * cy], [0, 0, 1.]])
 
+# %% ../nbs/00_geometry.ipynb #09494256
 def rotate_center(deg: float, # angle, positive clockwise on screen
                   width: int, # image width
                   height: int, # image height
@@ -124,16 +133,19 @@ def rotate_center(deg: float, # angle, positive clockwise on screen
     "Rotate by `deg` about the centre of a width×height image, ((W−1)/2, (H−1)/2)."
     return rotate(deg, (width - 1) / 2, (height - 1) / 2)
 
+# %% ../nbs/00_geometry.ipynb #ff1f57dd
 def hflip(width: int, # image width
          ) -> np.ndarray:
     "Mirror left-right: x' = (W−1) − x."
     return np.array([[-1., 0, width - 1], [0, 1, 0], [0, 0, 1]])
 
+# %% ../nbs/00_geometry.ipynb #146baa0f
 def vflip(height: int, # image height
          ) -> np.ndarray:
     "Mirror top-bottom: y' = (H−1) − y."
     return np.array([[1., 0, 0], [0, -1, height - 1], [0, 0, 1]])
 
+# %% ../nbs/00_geometry.ipynb #b8a469b7
 def shear(shx_deg: float = 0., # x shear angle, degrees
           shy_deg: float = 0., # y shear angle, degrees
           cx: float = 0., # pivot x
@@ -143,12 +155,14 @@ def shear(shx_deg: float = 0., # x shear angle, degrees
     a, b = math.tan(math.radians(shx_deg)), math.tan(math.radians(shy_deg))
     return np.array([[1., a, -a * cy], [b, 1, -b * cx], [0, 0, 1]])
 
+# %% ../nbs/00_geometry.ipynb #ce7e1f61
 def compose(*matrices) -> np.ndarray:
     "One matrix doing `matrices` in the order given (the first listed acts first): compose(A, B) = B @ A."
     m = np.eye(3)
     for a in matrices: m = np.asarray(a, dtype=float) @ m
     return m
 
+# %% ../nbs/00_geometry.ipynb #0ccba0fa
 def invert_affine(m, # 3×3 affine matrix
                  ) -> np.ndarray:
     "The inverse of an affine 3×3 matrix; a singular one raises `GeometryError`."
@@ -158,6 +172,7 @@ def invert_affine(m, # 3×3 affine matrix
     if abs(det) < 1e-12: raise GeometryError(f'matrix is singular (det={det:.3g}); an affine map must not collapse the plane')
     return np.array([[e / det, -b / det, (b * f - c * e) / det], [-d / det, a / det, (c * d - a * f) / det], [0, 0, 1.]])
 
+# %% ../nbs/00_geometry.ipynb #46828bb6
 def is_axis_aligned(m, # 3×3 affine matrix
                     tol: float = 1e-6, # largest off-diagonal term taken as zero
                    ) -> bool:
@@ -165,12 +180,14 @@ def is_axis_aligned(m, # 3×3 affine matrix
     m = np.asarray(m)
     return abs(m[0, 1]) <= tol and abs(m[1, 0]) <= tol
 
+# %% ../nbs/00_geometry.ipynb #c6ba4fd3
 def is_identity(m, # 3×3 matrix
                 tol: float = 1e-9, # largest difference taken as zero
                ) -> bool:
     "True when every element of `m` is within `tol` of the identity."
     return bool(np.all(np.abs(np.asarray(m) - np.eye(3)) <= tol))
 
+# %% ../nbs/00_geometry.ipynb #881de02b
 def apply_affine(m, # 3×3 matrix
                  pts, # points, anything that reshapes to (n, 2)
                 ) -> np.ndarray:
@@ -183,13 +200,14 @@ def apply_affine(m, # 3×3 matrix
         out = out / w[:, None]
     return out
 
-# %% ../nbs/00_geometry.ipynb #dd1b42b5
+# %% ../nbs/00_geometry.ipynb #df45bd89
 def _offsets(counts):
     "Start of each object's run in the flat array."
     o = np.zeros(len(counts), np.int64)
     if len(counts) > 1: np.cumsum(counts[:-1], out=o[1:])
     return o
 
+# %% ../nbs/00_geometry.ipynb #160b24f5
 def _prev_next(counts):
     "Cyclic previous and next index of every vertex within its own object."
     n = int(counts.sum()); offs = _offsets(counts); nz = counts > 0
@@ -198,10 +216,13 @@ def _prev_next(counts):
     nxt = np.arange(n) + 1; nxt[last] = first
     return prev, nxt
 
+# %% ../nbs/00_geometry.ipynb #025332a7
 def _seg_ids(counts): return np.repeat(np.arange(len(counts)), counts)
 
+# %% ../nbs/00_geometry.ipynb #9bfecaae
 def _recount(seg, keep, k): return np.bincount(seg[keep], minlength=k).astype(np.int64)
 
+# %% ../nbs/00_geometry.ipynb #70f96114
 def _sutherland_hodgman(P, counts, xmax, ymax):
     "Clip many polygons at once against [0, xmax]×[0, ymax] (left, right, top, bottom); returns (points, counts)."
     k = len(counts)
@@ -221,6 +242,7 @@ def _sutherland_hodgman(P, counts, xmax, ymax):
         counts = np.bincount(_seg_ids(counts), weights=mask.sum(1), minlength=k).astype(np.int64)
     return P, counts
 
+# %% ../nbs/00_geometry.ipynb #b301c9f0
 def _liang_barsky(P, counts, xmax, ymax):
     "Clip many polylines at once, segment by segment, and stitch the visible pieces; returns (points, object ids, clipped flags)."
     k = len(counts); offs = _offsets(counts); seg = _seg_ids(counts)
@@ -244,17 +266,20 @@ def _liang_barsky(P, counts, xmax, ymax):
     pts = np.stack([S, E], 1)[np.stack([emit, np.ones_like(emit)], 1)]
     return pts, np.repeat(vs, 1 + emit), cut
 
+# %% ../nbs/00_geometry.ipynb #0974beb1
 def _ring_areas(P, counts):
     "Unsigned shoelace area of every ring in the flat array."
     _, nxt = _prev_next(counts); x, y = P[:, 0], P[:, 1]
     return np.abs(np.bincount(_seg_ids(counts), weights=x * y[nxt] - x[nxt] * y, minlength=len(counts))) / 2
 
+# %% ../nbs/00_geometry.ipynb #98ac1f20
 def _round_clamp(P, xmax, ymax):
     "Round half to even, then clamp into [0, xmax]×[0, ymax]; int64."
     R = np.rint(P).astype(np.int64)
     np.clip(R[:, 0], 0, xmax, out=R[:, 0]); np.clip(R[:, 1], 0, ymax, out=R[:, 1])
     return R
 
+# %% ../nbs/00_geometry.ipynb #6c3350be
 def _canonical_permutation(X, counts):
     "Index order putting every polygon clockwise on screen (y down), starting at its top-most then left-most vertex."
     n = len(X); offs = _offsets(counts); seg = _seg_ids(counts)
@@ -268,6 +293,7 @@ def _canonical_permutation(X, counts):
     step = np.where(area2 < 0, -1, 1)
     return offs[seg] + (start[seg] + step[seg] * local) % counts[seg]
 
+# %% ../nbs/00_geometry.ipynb #dd1b42b5
 def _drop_repeats(X, counts, cyclic=True):
     "Drop consecutive duplicate vertices (cyclically for polygons) and vertices in the middle of a straight run."
     seg, k = _seg_ids(counts), len(counts)
@@ -295,13 +321,15 @@ class TransformStats:
         for f in ('objects', 'promoted', 'clipped', 'slivers', 'degenerate'): setattr(self, f, getattr(self, f) + getattr(o, f))
         return self
 
-# %% ../nbs/00_geometry.ipynb #856a19d2
+# %% ../nbs/00_geometry.ipynb #3c1e4e31
 _KEYSET = frozenset(GEOMETRY_KEYS)
 _SEEN_AREA = 1e-9  # px²; a clip with less area is only zero-width joins along the border (nothing visible)
 
+# %% ../nbs/00_geometry.ipynb #d53139c5
 def _flat_array(lists, n_total):
     return np.fromiter(chain.from_iterable(lists), dtype=float, count=n_total)
 
+# %% ../nbs/00_geometry.ipynb #bdea41ef
 def _parse(geoms):
     "Kinds and coordinate lists of `geoms`, checked cheaply; any problem is re-checked by `validate_geometry` for its message."
     kinds, vals = [], []
@@ -316,6 +344,7 @@ def _parse(geoms):
         kinds.append(kind); vals.append(v)
     return kinds, vals
 
+# %% ../nbs/00_geometry.ipynb #44d9d0c4
 def _check_values(geoms, vals, kinds):
     "Flatten every coordinate into one float array; non-numbers and NaN/inf raise with the object's index."
     n = sum(map(len, vals))
@@ -327,6 +356,7 @@ def _check_values(geoms, vals, kinds):
         for i, g in enumerate(geoms): validate_geometry(g, f'geometries[{i}]')
     return flat
 
+# %% ../nbs/00_geometry.ipynb #856a19d2
 def _gather(flat, starts, lens, idx):
     "The coordinates of objects `idx`, concatenated, from the flat array."
     return flat[np.repeat(starts[idx], lens[idx]) + (np.arange(lens[idx].sum()) - np.repeat(_offsets(lens[idx]), lens[idx]))]
@@ -347,7 +377,7 @@ def _boxes_aligned(m, B, xmax, ymax, st) -> list:
     st.slivers += int((flattened & seen).sum()); st.degenerate += int((flattened & ~seen).sum())
     return C.astype(np.int64).tolist()
 
-# %% ../nbs/00_geometry.ipynb #c883203b
+# %% ../nbs/00_geometry.ipynb #db30ea66
 def _flat_rings(R, c3, Rr, c2, j):
     "Three vertices for each sliver `j`: its two distinct rounded vertices (the second repeated), else its one point thrice."
     a = Rr[_offsets(c2)[j]]; b = a.copy()
@@ -355,6 +385,7 @@ def _flat_rings(R, c3, Rr, c2, j):
     a[two], b[two] = R[ro], R[ro + 1]
     return np.stack([a, b, b], 1).reshape(-1, 2)
 
+# %% ../nbs/00_geometry.ipynb #c883203b
 def _polygons(m, P, counts, xmax, ymax, st) -> list:
     "Polygons (points `P`, `counts` per object) mapped by `m`, clipped, rounded, clamped, canonical: a flat int list each."
     T = apply_affine(m, P)
@@ -412,7 +443,7 @@ def _lines(m, P, counts, xmax, ymax, st) -> list:
         o += c
     return out
 
-# %% ../nbs/00_geometry.ipynb #b351b602
+# %% ../nbs/00_geometry.ipynb #165637e2
 def transform_geometries(geoms: list, # geometry dicts (bbox_2d, poly or line, plus any other keys)
                          m, # 3×3 affine map from their frame to the output frame
                          width: int, # output frame width (pixels 0…W−1)
@@ -454,6 +485,7 @@ def transform_geometries(geoms: list, # geometry dicts (bbox_2d, poly or line, p
     if stats is not None: stats += st
     return [{**{k: x for k, x in g.items() if k != kind}, nk: v} for g, kind, nk, v in zip(geoms, kinds, out_kind, out_vals)]
 
+# %% ../nbs/00_geometry.ipynb #b351b602
 def transform_geometry(geom: dict, # one geometry dict
                        m, # 3×3 affine map
                        width: int, # output frame width
@@ -492,7 +524,7 @@ def draw_frame(ax, # a matplotlib axis
     mx, my = width * margin, height * margin
     ax.set_xlim(-mx, width - 1 + mx); ax.set_ylim(height - 1 + my, -my); ax.set_aspect('equal')
 
-# %% ../nbs/00_geometry.ipynb #e2a71e2f
+# %% ../nbs/00_geometry.ipynb #51b56066
 def clip_polygon(pts, # polygon vertices, (n, 2) or flat
                  width: int, # frame width
                  height: int, # frame height
@@ -503,6 +535,7 @@ def clip_polygon(pts, # polygon vertices, (n, 2) or flat
     P, c = _sutherland_hodgman(P, np.array([len(P)]), int(width) - 1, int(height) - 1)
     return P if c[0] >= 3 else P[:0]
 
+# %% ../nbs/00_geometry.ipynb #c5cc7f5d
 def clip_polyline(pts, # polyline vertices, (n, 2) or flat
                   width: int, # frame width
                   height: int, # frame height
@@ -511,6 +544,7 @@ def clip_polyline(pts, # polyline vertices, (n, 2) or flat
     P = np.asarray(pts, dtype=float).reshape(-1, 2)
     return _liang_barsky(P, np.array([len(P)]), int(width) - 1, int(height) - 1)[0]
 
+# %% ../nbs/00_geometry.ipynb #1795e577
 def polygon_area(pts, # polygon vertices, (n, 2) or flat
                 ) -> float:
     "Signed shoelace area; positive means clockwise on screen (y down)."
@@ -519,6 +553,7 @@ def polygon_area(pts, # polygon vertices, (n, 2) or flat
     x, y = P[:, 0], P[:, 1]
     return float((x * np.roll(y, -1) - np.roll(x, -1) * y).sum() / 2)
 
+# %% ../nbs/00_geometry.ipynb #58271f01
 def canonical_polygon(flat, # a flat polygon [x1, y1, x2, y2, …]
                      ) -> list:
     "A flat polygon in canonical order: clockwise on screen (y down), starting at its top-most, then left-most vertex."
@@ -528,6 +563,7 @@ def canonical_polygon(flat, # a flat polygon [x1, y1, x2, y2, …]
     s = min(range(len(P)), key=lambda i: (P[i, 1], P[i, 0]))
     return np.roll(P, -s, axis=0).reshape(-1).tolist()
 
+# %% ../nbs/00_geometry.ipynb #e2a71e2f
 def is_canonical_polygon(flat, # a flat polygon [x1, y1, x2, y2, …]
                         ) -> bool:
     "True when `flat` starts at its top-most, left-most vertex and does not run anticlockwise on screen."
@@ -535,9 +571,10 @@ def is_canonical_polygon(flat, # a flat polygon [x1, y1, x2, y2, …]
     first = tuple(P[0][::-1]) == min(tuple(p[::-1]) for p in P)
     return bool(first and polygon_area(P) >= 0)
 
-# %% ../nbs/00_geometry.ipynb #18a16461
+# %% ../nbs/00_geometry.ipynb #e3a465d3
 def _line_length(P): return float(np.hypot(*np.diff(P, axis=0).T).sum()) if len(P) > 1 else 0.
 
+# %% ../nbs/00_geometry.ipynb #18a16461
 def coverage(geom: dict, # the object
              crop, # [x1, y1, x2, y2]: the pixels x1…x2−1, y1…y2−1
             ) -> float:
@@ -556,7 +593,7 @@ def coverage(geom: dict, # the object
     if total == 0: return 1. if inside(P[:1]) else 0.
     return min(1., _line_length(clip_polyline(P, cw, ch)) / total)
 
-# %% ../nbs/00_geometry.ipynb #71db2e2e
+# %% ../nbs/00_geometry.ipynb #416f3891
 def to_norm1000(coords, # flat pixel coordinates x, y, …
                 width: int, # image width
                 height: int, # image height
@@ -565,6 +602,7 @@ def to_norm1000(coords, # flat pixel coordinates x, y, …
     v = np.asarray(coords, dtype=float).reshape(-1, 2)
     return np.rint(v * 1000 / (max(width, 1), max(height, 1))).astype(np.int64).reshape(-1).tolist()
 
+# %% ../nbs/00_geometry.ipynb #0e27710a
 def from_norm1000(coords, # flat 0–1000 coordinates x, y, …
                   width: int, # image width
                   height: int, # image height
@@ -573,6 +611,7 @@ def from_norm1000(coords, # flat 0–1000 coordinates x, y, …
     v = np.asarray(coords, dtype=float).reshape(-1, 2)
     return _round_clamp(v * (width, height) / 1000, int(width) - 1, int(height) - 1).reshape(-1).tolist()
 
+# %% ../nbs/00_geometry.ipynb #45b9dfd0
 def geometry_to_norm1000(geom: dict, # an object in pixels
                          width: int, # image width
                          height: int, # image height
@@ -581,6 +620,7 @@ def geometry_to_norm1000(geom: dict, # an object in pixels
     kind = validate_geometry(geom)
     return {**geom, kind: to_norm1000(geom[kind], width, height)}
 
+# %% ../nbs/00_geometry.ipynb #71db2e2e
 def geometry_from_norm1000(geom: dict, # an object in the 0–1000 frame
                            width: int, # image width
                            height: int, # image height

@@ -11,15 +11,17 @@ from pathlib import Path
 __all__ = ['tmp_name', 'atomic_writer', 'atomic_write_text', 'atomic_write_json', 'atomic_write_jsonl', 'append_jsonl',
            'read_jsonl', 'repair_jsonl_tail']
 
-# %% ../nbs/00a_io.ipynb #9e479b44
+# %% ../nbs/00a_io.ipynb #024d8abf
 _log = logging.getLogger('inspect_vl.io')
 
+# %% ../nbs/00a_io.ipynb #23840f5e
 def tmp_name(path # the file a temporary sibling is wanted for
             ) -> Path:
     "A fresh temporary path beside `path`: hidden, unique per process and call, ending in `.tmp`."
     path = Path(path)
     return path.with_name(f'.{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp')
 
+# %% ../nbs/00a_io.ipynb #9e479b44
 def _fsync_dir(folder):
     "Make a rename inside `folder` durable (best effort: some file systems refuse a directory fsync)."
     with contextlib.suppress(OSError):
@@ -46,7 +48,7 @@ def atomic_writer(path, # the file to replace
         raise
     if fsync: _fsync_dir(path.parent)
 
-# %% ../nbs/00a_io.ipynb #a47597f2
+# %% ../nbs/00a_io.ipynb #947af308
 def atomic_write_text(path, # the file to replace
                       text:str, # its new content
                       fsync:bool=True, # wait until the data is on disk
@@ -55,6 +57,7 @@ def atomic_write_text(path, # the file to replace
     with atomic_writer(path, fsync) as f: f.write(text)
     return Path(path)
 
+# %% ../nbs/00a_io.ipynb #4f6100ff
 def atomic_write_json(path, # the file to replace
                       obj, # any JSON-able value
                       fsync:bool=True, # wait until the data is on disk
@@ -63,6 +66,7 @@ def atomic_write_json(path, # the file to replace
     "Replace `path` with `obj` as JSON (UTF-8, not ASCII-escaped, trailing newline) in one step."
     return atomic_write_text(path, json.dumps(obj, ensure_ascii=False, indent=indent) + '\n', fsync)
 
+# %% ../nbs/00a_io.ipynb #a47597f2
 def atomic_write_jsonl(path, # the file to replace
                        rows, # JSON-able rows (any iterable)
                        fsync:bool=True, # wait until the data is on disk

@@ -77,9 +77,10 @@ class _StderrHandler(logging.StreamHandler):
     @stream.setter
     def stream(self, value): self._stream = value
 
-# %% ../nbs/09a_logging.ipynb #555d16ec
+# %% ../nbs/09a_logging.ipynb #b96ad091
 LEVELS = dict(debug=logging.DEBUG, info=logging.INFO, warning=logging.WARNING, error=logging.ERROR, critical=logging.CRITICAL)
 
+# %% ../nbs/09a_logging.ipynb #555d16ec
 def log_level(name, # a level name (debug, info, warning, error, critical; passive = `default`) or a logging int
               default:int=logging.INFO, # the level `passive` stands for
              ) -> int:

@@ -26,18 +26,20 @@ from PIL import Image
 from transformers import (AutoProcessor, Qwen3VLConfig, Qwen3VLForConditionalGeneration, Qwen3VLProcessor,
                           Qwen2VLImageProcessorPil, GenerationConfig)
 
-# %% ../nbs/08_model.ipynb #d7210235
+# %% ../nbs/08_model.ipynb #13c2fcf9
 class TinyQwen3VLProcessor(Qwen3VLProcessor):
     "Qwen3-VL processor for images and text only (no video slot, so no torchvision)."
     def __init__(self, image_processor=None, tokenizer=None, chat_template=None, **kwargs):
         super().__init__(image_processor, tokenizer, None, chat_template=chat_template, **kwargs)
 
+# %% ../nbs/08_model.ipynb #d7210235
 AutoProcessor.register(Qwen3VLConfig, TinyQwen3VLProcessor, exist_ok=True)
 
-# %% ../nbs/08_model.ipynb #c6f91c19
+# %% ../nbs/08_model.ipynb #28b7f460
 SPECIAL_TOKENS = ('<|endoftext|>', '<|im_start|>', '<|im_end|>', '<|vision_start|>', '<|vision_end|>',
                   '<|image_pad|>', '<|video_pad|>')
 
+# %% ../nbs/08_model.ipynb #48f08a1b
 _CATEGORIES = ('BBU设备', '挡风板', 'BBU安装螺丝', '机柜处接地螺丝', '地排处接地螺丝', 'BBU端光纤插头', 'ODF端光纤插头',
                '光纤', '电线', '标签', '螺丝', 'RRU设备', '天线', '机柜', '无关图片')
 _ATTRIBUTES = ('华为', '中兴', '爱立信', '显示完整', '只显示部分', '符合要求', '不符合要求', '未拧紧', '安装方向正确',
@@ -59,6 +61,7 @@ _PROMPTS = (
     'Summarize the image in one line. Answer in Chinese.', 'The quick brown fox jumps over the lazy dog.',
 ) + ('system\nuser\nassistant\n',) * 8
 
+# %% ../nbs/08_model.ipynb #c6f91c19
 def builtin_corpus() -> list:
     "The factory's default tokenizer corpus: prompts, descs, summaries, verdicts, JSON and numbers 0–1000."
     lines = list(_PROMPTS)
@@ -128,7 +131,7 @@ def train_tokenizer(corpus:list=None, # extra lines (e.g. the synthetic world's 
     qt.chat_template = CHAT_TEMPLATE
     return qt
 
-# %% ../nbs/08_model.ipynb #02e18afd
+# %% ../nbs/08_model.ipynb #303767e7
 TINY_SIZES = {
     'tiny': dict(hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2,
                  head_dim=32, vision=dict(depth=2, hidden_size=64, intermediate_size=128, num_heads=4),
@@ -138,6 +141,7 @@ TINY_SIZES = {
                   deepstack_visual_indexes=[1, 2, 3]),
 }
 
+# %% ../nbs/08_model.ipynb #02e18afd
 def mrope_section(head_dim: int, # attention head size of the language model
                  ) -> list:
     "Qwen3-VL's M-RoPE split of `head_dim // 2` rotary pairs into (time, height, width), e.g. 32 -> [6, 5, 5]."
@@ -168,10 +172,11 @@ def tiny_config(tokenizer, # the tokenizer whose ids the config must use
                          video_token_id=ids['<|video_pad|>'], vision_start_token_id=ids['<|vision_start|>'],
                          vision_end_token_id=ids['<|vision_end|>'], tie_word_embeddings=False)
 
-# %% ../nbs/08_model.ipynb #7920685e
+# %% ../nbs/08_model.ipynb #a8d2acd6
 DEFAULT_MIN_PIXELS, DEFAULT_MAX_PIXELS = 128 * 128, 256 * 256
 RECIPE_FILE = 'tiny_recipe.json'   # the factory's arguments, so a rerun can reuse the folder
 
+# %% ../nbs/08_model.ipynb #7920685e
 def _is_model_dir(p:Path) -> bool: return (p/'config.json').exists() or (p/'adapter_config.json').exists()
 
 # %% ../nbs/08_model.ipynb #79206s0e
@@ -229,10 +234,11 @@ def make_tiny_qwen3vl(out_dir, # folder to write (replaced if it already holds a
 class ModelLoadError(Exception):
     "A model or processor folder that cannot be loaded; the message names the path and what is missing."
 
-# %% ../nbs/08_model.ipynb #b483cs00
+# %% ../nbs/08_model.ipynb #d8bf9d85
 QWEN3VL_MODEL_TYPES = ('qwen3_vl', 'qwen3_vl_moe')
 _WEIGHT_FILES = ('model.safetensors', 'model.safetensors.index.json', 'pytorch_model.bin', 'pytorch_model.bin.index.json')
 
+# %% ../nbs/08_model.ipynb #b483cs00
 def check_checkpoint(path, # a local checkpoint folder
                      weights:bool=True, # also require weight files (False for processor-only checks)
                     ) -> Path:
@@ -291,15 +297,17 @@ def linear_patch_embed(model, # a Qwen3-VL model
             m.forward = types.MethodType(_linear_patch_forward, m)
     return model
 
-# %% ../nbs/08_model.ipynb #5d66760d
+# %% ../nbs/08_model.ipynb #a7743f10
 import cv2
 import numpy as np
 from transformers.image_processing_utils import BatchFeature
 from transformers.image_utils import PILImageResampling
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import smart_resize
 
+# %% ../nbs/08_model.ipynb #c7125487
 _VALUE_TABLES = {}
 
+# %% ../nbs/08_model.ipynb #5d66760d
 def _key(v): return tuple(np.asarray(v).ravel().tolist()) if isinstance(v, (list, tuple, np.ndarray)) else v
 
 # %% ../nbs/08_model.ipynb #5d667s0d
@@ -439,9 +447,10 @@ def load_processor(path, # local checkpoint folder (real or tiny)
         raise ModelLoadError(f'{p}: the processor ignored the pixel budget [{lo}, {hi}] (probe images gave {big} and {small} px)')
     return proc
 
-# %% ../nbs/08_model.ipynb #b1f242bc
+# %% ../nbs/08_model.ipynb #7890f4c1
 COMPONENTS = ('vision', 'aligner', 'llm', 'lm_head')
 
+# %% ../nbs/08_model.ipynb #b1f242bc
 def component_of(name: str, # a parameter or module name
                 ) -> str:
     "Which of `COMPONENTS` a parameter or module name belongs to ('other' if none)."
@@ -520,7 +529,7 @@ def changed_components(before: dict, # weights before training, by name
     "Components whose parameters differ from the `before` state dict."
     return {component_of(n) for n, p in model.named_parameters() if not torch.equal(before[n], p.detach())}
 
-# %% ../nbs/08_model.ipynb #6b8298eb
+# %% ../nbs/08_model.ipynb #7e33dbf3
 def lora_target_modules(model, # a plain Qwen3-VL model
                         freeze_llm:bool=False, # no LoRA on the language model
                         freeze_vit:bool=True, # no LoRA on the vision blocks (the default: LLM only)
@@ -529,6 +538,7 @@ def lora_target_modules(model, # a plain Qwen3-VL model
     want = {'llm'} - ({'llm'} if freeze_llm else set()) | (set() if freeze_vit else {'vision'})
     return [n for n, m in model.named_modules() if isinstance(m, nn.Linear) and component_of(n) in want]
 
+# %% ../nbs/08_model.ipynb #6b8298eb
 def aligner_modules(model, # a Qwen3-VL model
                    ) -> list:
     "Names of the aligner modules, each deepstack merger on its own (what `modules_to_save` needs)."

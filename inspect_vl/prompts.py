@@ -16,9 +16,10 @@ __all__ = ['SUPPORTED_MISSIONS', 'STAGE_A_MISSION_FOCUS', 'STAGE_B_MISSION_FOCUS
            'summary_user_prompt', 'stage_a_user_prompt', 'stage_a_prompts', 'stage_a_messages', 'PromptSettings',
            'resolve_prompts', 'template_prompts', 'prompt_corpus']
 
-# %% ../nbs/04_prompts.ipynb #c163fdc8
+# %% ../nbs/04_prompts.ipynb #ea86528e
 SUPPORTED_MISSIONS = ('BBU安装方式检查（正装）', 'BBU接地线检查', 'BBU线缆布放要求', '挡风板安装检查')
 
+# %% ../nbs/04_prompts.ipynb #040a9672
 STAGE_A_MISSION_FOCUS = {
     'BBU安装方式检查（正装）': '关注BBU设备、安装螺丝及其符合性',
     'BBU接地线检查': '关注机柜处/地排处接地螺丝、电线捆扎情况',
@@ -26,6 +27,7 @@ STAGE_A_MISSION_FOCUS = {
     '挡风板安装检查': '关注BBU设备及挡风板需求与配置符合性',
 }
 
+# %% ../nbs/04_prompts.ipynb #cd8a135e
 STAGE_B_MISSION_FOCUS = {
     'BBU安装方式检查（正装）': '至少需要检测到BBU设备，BBU安装螺丝且需要符合要求',
     'BBU接地线检查': '至少需要检测到机柜处接地螺丝和地排处接地螺丝且需要符合要求，还需要检测到电线且需要捆扎整齐',
@@ -33,6 +35,7 @@ STAGE_B_MISSION_FOCUS = {
     '挡风板安装检查': '至少需要检测到BBU设备并根据情况判断是否需要安装挡风板。若需要安装，则判断是否符合要求',
 }
 
+# %% ../nbs/04_prompts.ipynb #c163fdc8
 def check_mission(mission:str, # a mission name, exactly as written in SUPPORTED_MISSIONS
                  ) -> str:
     "`mission` if it is supported, else a ValueError listing the supported ones."
@@ -40,7 +43,7 @@ def check_mission(mission:str, # a mission name, exactly as written in SUPPORTED
         raise ValueError(f'unknown mission {mission!r}; supported: {", ".join(SUPPORTED_MISSIONS)}')
     return mission
 
-# %% ../nbs/04_prompts.ipynb #60b83eb2
+# %% ../nbs/04_prompts.ipynb #e8713b3a
 DENSE_SYSTEM = '\n'.join([
     '你是密集标注助手。只输出一个JSON对象 {"object_1": {...}, "object_2": {...}}，不输出其他文字。',
     '排序：按从上到下、再从左到右编号，从1开始。参考点：bbox_2d取左上角；poly取第一个顶点（顶点从最上、最左的点开始沿屏幕顺时针排列）；'
@@ -59,9 +62,11 @@ DENSE_SYSTEM = '\n'.join([
 ])
 DENSE_USER = '请从上到下、从左到右检测并列出图中所有对象，坐标使用norm1000整数，返回严格的JSON。'
 
+# %% ../nbs/04_prompts.ipynb #8b1a1319
 DENSE_SYSTEM_COMPACT = '输出一行JSON：{"object_1": {"desc": 描述, "bbox_2d"或"poly"或"line": 坐标}, ...}，从上到下、从左到右编号，坐标为0到1000的整数。'
 DENSE_USER_COMPACT = '列出图中所有对象，返回JSON。'
 
+# %% ../nbs/04_prompts.ipynb #60b83eb2
 # source-domain (generic detection data, English) and chat templates, for fusion datasets
 SOURCE_DENSE_SYSTEM = ('You are a detection annotator (e.g. LVIS). Output one JSON object {"object_1": {...}, ...} ordered '
                        'top-to-bottom then left-to-right, coordinates as norm1000 integers. Each object has only a 1-2 word '
@@ -69,7 +74,7 @@ SOURCE_DENSE_SYSTEM = ('You are a detection annotator (e.g. LVIS). Output one JS
                        'closest simple class.')
 SOURCE_DENSE_USER = 'List every visible object with a concise class name only, as JSON.'
 
-# %% ../nbs/04_prompts.ipynb #8e929d9b
+# %% ../nbs/04_prompts.ipynb #16fb04c8
 SUMMARY_TRAIN_MIN = '\n'.join([
     '你是图片摘要助手，只用简体中文输出一行摘要，不输出其他内容。',
     '格式：图片无关或没有可用目标时，只输出“无关图片”四个字。否则输出若干条目desc×N：×为全角，N紧跟其后；相同desc合并并累加数量；'
@@ -82,6 +87,7 @@ SUMMARY_TRAIN_MIN = '\n'.join([
 ])
 SUMMARY_TRAIN_MIN_COMPACT = '用一行简体中文摘要作答：条目写成desc×N，用“，”连接，按desc长度从短到长排序；无关图片只输出无关图片。'
 
+# %% ../nbs/04_prompts.ipynb #f20034e3
 @dataclass(frozen=True)
 class DomainPack:
     "A domain block appended to runtime summary prompts."
@@ -89,6 +95,7 @@ class DomainPack:
     compact: str
     is_placeholder: bool = False
 
+# %% ../nbs/04_prompts.ipynb #d364177e
 DOMAIN_PACKS = {
     'bbu': DomainPack('\n'.join(['【BBU领域提示（简版）】',
                                  '- 客观罗列，desc文字保持原样。',
@@ -100,11 +107,13 @@ DOMAIN_PACKS = {
     'rru': DomainPack('【RRU领域提示】待补充', '【RRU领域提示】待补充', is_placeholder=True),
 }
 
+# %% ../nbs/04_prompts.ipynb #21f1204a
 MISSION_SUMMARY_RULES = {
     '挡风板安装检查': ('- 爱立信BBU不配挡风板。\n- 华为挡风板一块对应一个黄色箭头。\n- 只有两台BBU之间才需要挡风板，单台BBU通常无需安装。',
                        '两台华为BBU之间需要挡风板；爱立信BBU不配挡风板。'),
 }
 
+# %% ../nbs/04_prompts.ipynb #8e929d9b
 SUMMARY_PROFILES = ('summary_train_min', 'summary_runtime')
 
 # %% ../nbs/04_prompts.ipynb #b763aa59
@@ -134,18 +143,20 @@ STAGE_B_DOMAIN_HINTS = {
     'rru': '【RRU领域提示】待补充',
 }
 
-# %% ../nbs/04_prompts.ipynb #f8c92282
+# %% ../nbs/04_prompts.ipynb #bd419077
 SUMMARY_USER = ('请为这张图片输出一行摘要：按原始desc分组，写成desc×N（全角×，N前不加空格）；按desc长度从短到长排序，长度相同按首次出现顺序；'
                 '条目之间用中文逗号“，”连接；备注保留在所属条目内；不要遗漏异常或需复核的条目；不写结论，不换行，不加句号，不写坐标；'
                 '无关或非现场图片只输出无关图片。请用简体中文回答。')
 SUMMARY_USER_COMPACT = '请输出这张图片的一行摘要。'
 STAGE_A_IMPORTANT = '【重要】任何图纸或示意图（即使画有BBU），以及只有背景、无法确认目标的图片，一律输出无关图片。'
 
+# %% ../nbs/04_prompts.ipynb #4960d6df
 def summary_user_prompt(compact:bool=False, # the short variant for tiny models
                        ) -> str:
     "The user prompt of summary-mode training samples."
     return SUMMARY_USER_COMPACT if compact else SUMMARY_USER
 
+# %% ../nbs/04_prompts.ipynb #51384bdb
 def stage_a_user_prompt(mission:str=None, # adds `任务重点：<focus>` when given
                         compact:bool=False, # the short variant for tiny models
                        ) -> str:
@@ -153,6 +164,7 @@ def stage_a_user_prompt(mission:str=None, # adds `任务重点：<focus>` when g
     u = SUMMARY_USER_COMPACT if compact else SUMMARY_USER + '\n' + STAGE_A_IMPORTANT
     return u + ('\n任务重点：' + STAGE_A_MISSION_FOCUS[check_mission(mission)] if mission else '')
 
+# %% ../nbs/04_prompts.ipynb #0bc633e0
 def stage_a_prompts(mission:str=None, # the mission (None: no mission text)
                     domain:str='bbu', # the domain pack: 'bbu' or 'rru'
                     profile:str='summary_runtime', # 'summary_runtime' or 'summary_train_min'
@@ -164,6 +176,7 @@ def stage_a_prompts(mission:str=None, # the mission (None: no mission text)
     if mission is not None: check_mission(mission)
     return summary_system_prompt(profile, domain, m, compact), stage_a_user_prompt(m, compact)
 
+# %% ../nbs/04_prompts.ipynb #f8c92282
 def stage_a_messages(image, # a path or PIL image
                      mission:str=None, # the mission (None: no mission text)
                      domain:str='bbu', # the domain pack: 'bbu' or 'rru'
@@ -176,7 +189,7 @@ def stage_a_messages(image, # a path or PIL image
     return [{'role': 'system', 'content': s},
             {'role': 'user', 'content': [{'type': 'image', 'image': image}, {'type': 'text', 'text': u}]}]
 
-# %% ../nbs/04_prompts.ipynb #6188be8f
+# %% ../nbs/04_prompts.ipynb #10c87d83
 @dataclass(frozen=True)
 class PromptSettings:
     "The `prompts` section of a config."
@@ -187,6 +200,7 @@ class PromptSettings:
     mission: str = None     # mission whose rules summary_runtime appends
     compact: bool = False   # compact variants for tiny models
 
+# %% ../nbs/04_prompts.ipynb #30a6c530
 def _text_or_file(v):
     "`v`, or the content of the file it names (relative to the working directory) when that file exists."
     if isinstance(v, str) and '\n' not in v and len(v) < 4096:
@@ -196,6 +210,7 @@ def _text_or_file(v):
         except OSError: pass
     return v
 
+# %% ../nbs/04_prompts.ipynb #6188be8f
 def resolve_prompts(mode:str='dense', # 'dense' or 'summary'
                     prompts=None,      # PromptSettings, a mapping with its keys, or None
                     user_prompt:str=None,           # custom.user_prompt: text or a file (dense mode)
@@ -218,12 +233,13 @@ def resolve_prompts(mode:str='dense', # 'dense' or 'summary'
     else: system = summary_system_prompt(p.profile, p.domain, p.mission, c)
     return system, (p.user if p.user is not None else summary_user_prompt(c))
 
-# %% ../nbs/04_prompts.ipynb #944cdb20
+# %% ../nbs/04_prompts.ipynb #31d25521
 TEMPLATES = {'target_dense': (DENSE_SYSTEM, DENSE_USER), 'source_dense': (SOURCE_DENSE_SYSTEM, SOURCE_DENSE_USER),
              'summary': (SUMMARY_TRAIN_MIN, SUMMARY_USER), 'chatml': ('', '')}
 TEMPLATES_COMPACT = {'target_dense': (DENSE_SYSTEM_COMPACT, DENSE_USER_COMPACT), 'source_dense': (SOURCE_DENSE_SYSTEM, SOURCE_DENSE_USER),
                      'summary': (SUMMARY_TRAIN_MIN_COMPACT, SUMMARY_USER_COMPACT), 'chatml': ('', '')}
 
+# %% ../nbs/04_prompts.ipynb #944cdb20
 def template_prompts(name:str, # a fusion template name (TEMPLATE_PROMPTS)
                      mode:str=None, # the dataset's mode ('dense' or 'summary'), checked when given
                      compact:bool=False, # the short variants for tiny models

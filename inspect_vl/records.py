@@ -35,16 +35,19 @@ class RecordError(ValueError):
         self.source,self.line,self.field,self.problem = str(source),line,field,problem
         super().__init__(f'{self.source}:{line}: {field}: {problem}')
 
-# %% ../nbs/02_records.ipynb #f81e3c88
+# %% ../nbs/02_records.ipynb #6cea0f8b
 _FORBIDDEN_IN_DESC = ((' ,', 'a space before a comma'), (', ', 'a space after a comma'), (' /', 'a space before a slash'),
                       ('/ ', 'a space after a slash'), ('  ', 'two spaces in a row'))
 
+# %% ../nbs/02_records.ipynb #2ace4138
 def _tname(v):
     "JSON-ish type name of `v` for messages."
     return {bool:'bool', int:'int', float:'float', str:'str', list:'list', dict:'object', type(None):'null'}.get(type(v), type(v).__name__)
 
+# %% ../nbs/02_records.ipynb #a17d874e
 def _is_number(v): return isinstance(v, (int, float)) and not isinstance(v, bool)
 
+# %% ../nbs/02_records.ipynb #f81e3c88
 def _fmt(v): return str(int(v)) if _is_number(v) and float(v).is_integer() else repr(v)
 
 # %% ../nbs/02_records.ipynb #0885fa92
@@ -142,9 +145,10 @@ class ImageLoadError(OSError):
         self.path,self.problem,self.fix = str(path),problem,fix
         super().__init__(f'{path}: {problem}; {fix}')
 
-# %% ../nbs/02_records.ipynb #1721ff21
+# %% ../nbs/02_records.ipynb #df405e84
 _ORIENTATION = 0x0112  # the EXIF orientation tag; 5-8 swap width and height
 
+# %% ../nbs/02_records.ipynb #1721ff21
 def _open_image(path) -> Image.Image:
     "PIL's lazy open of `path`; file-level problems become `ImageLoadError`."
     p = Path(path)
@@ -161,7 +165,7 @@ def _open_image(path) -> Image.Image:
     except OSError as e: raise ImageLoadError(p, f'truncated or corrupt image header (OSError: {e})', 'replace it with a complete copy of the image') from None
     except Exception as e: raise ImageLoadError(p, f'not an image ({type(e).__name__})') from None
 
-# %% ../nbs/02_records.ipynb #3bd7f422
+# %% ../nbs/02_records.ipynb #1b705cb0
 def _header(path) -> tuple:
     "`(width, height, orientation)` from the header of an image file."
     with _open_image(path) as im:
@@ -171,15 +175,17 @@ def _header(path) -> tuple:
     if w == 0 or h == 0: raise ImageLoadError(path, f'has zero size ({w}×{h})')
     return w, h, o
 
+# %% ../nbs/02_records.ipynb #3bd7f422
 def image_size(path # an image file
               ) -> tuple:
     "`(width, height)` of an image file as displayed (EXIF orientation applied), from its header."
     w,h,o = _header(path)
     return (h, w) if o in (5, 6, 7, 8) else (w, h)
 
-# %% ../nbs/02_records.ipynb #454d13aa
+# %% ../nbs/02_records.ipynb #c661cc33
 _SIXTEEN_BIT = ('I;16', 'I;16B', 'I;16L', 'I;16N', 'I')
 
+# %% ../nbs/02_records.ipynb #454d13aa
 def to_rgb(im:Image.Image, # a loaded image of any mode
            background:tuple=(255, 255, 255), # colour under transparent pixels
           ) -> Image.Image:
@@ -329,7 +335,7 @@ def add_record(self:ValidationReport, rec:dict # a valid record
         self.kinds[next(k for k in GEOMETRY_KEYS if k in o)] += 1
         self.classes[o['desc'].strip().split('/')[0]] += 1
 
-# %% ../nbs/02_records.ipynb #733efcc2
+# %% ../nbs/02_records.ipynb #55b0de96
 @patch
 def __str__(self:ValidationReport):
     "The report as text: counts, geometry kinds, classes, then the problems kept."
@@ -342,6 +348,7 @@ def __str__(self:ValidationReport):
     if self.n_errors > len(self.errors): lines.append(f'  … and {self.n_errors-len(self.errors)} more problems')
     return '\n'.join(lines)
 
+# %% ../nbs/02_records.ipynb #733efcc2
 ValidationReport.__repr__ = ValidationReport.__str__
 
 # %% ../nbs/02_records.ipynb #1f70edbf
@@ -401,12 +408,13 @@ def validate_file(path, # the JSONL file
     for _ in r: pass
     return r.report
 
-# %% ../nbs/02_records.ipynb #c700f09e
+# %% ../nbs/02_records.ipynb #653fb18d
 def _relative_images(rec, folder):
     if 'images' not in rec or 'messages' in rec or not isinstance(rec['images'], list): return rec
     rel = [os.path.relpath(p, folder) if os.path.isabs(p) else p for p in rec['images']]
     return {**rec, 'images': [p.replace(os.sep, '/') for p in rel]}
 
+# %% ../nbs/02_records.ipynb #c700f09e
 def record_line(rec:dict # one record
                ) -> str:
     "One record as its JSONL line (no newline): UTF-8 text, key order kept, NaN refused."
@@ -426,7 +434,7 @@ def write_records(records:Iterable, # dicts to write
             f.write(record_line(_relative_images(rec, folder) if relative else rec) + '\n'); n += 1
     return n
 
-# %% ../nbs/02_records.ipynb #c55c568c
+# %% ../nbs/02_records.ipynb #b7c23282
 def canonical_polygon(flat:list # a polygon as [x1, y1, x2, y2, …]
                      ) -> list:
     "Polygon `[x1,y1,…]` in canonical order (`geometry.canonical_polygon`), a closing vertex that repeats the first dropped."
@@ -434,6 +442,7 @@ def canonical_polygon(flat:list # a polygon as [x1, y1, x2, y2, …]
     if len(flat) > 4 and flat[:2] == flat[-2:]: flat = flat[:-2]
     return geometry.canonical_polygon(flat)
 
+# %% ../nbs/02_records.ipynb #c55c568c
 def canonical_line(flat:list # a polyline as [x1, y1, x2, y2, …]
                   ) -> list:
     "Polyline `[x1,y1,…]` directed so its lexicographically smaller `(x, y)` end comes first."
@@ -462,7 +471,7 @@ class ImportReport:
                     notes=dict(sorted(self.notes.items())), splits=self.splits,
                     rejected_images=self.rejected_images, rejected_objects=self.rejected_objects)
 
-# %% ../nbs/02_records.ipynb #a1e9087f
+# %% ../nbs/02_records.ipynb #946c5a92
 @patch
 def __str__(self:ImportReport):
     "The report as text: counts, kinds, classes, notes, then every rejection."
@@ -475,9 +484,10 @@ def __str__(self:ImportReport):
     out += [f'  rejected object {i} {o}: {r}' for i,o,r in self.rejected_objects]
     return '\n'.join(out)
 
+# %% ../nbs/02_records.ipynb #a1e9087f
 ImportReport.__repr__ = ImportReport.__str__
 
-# %% ../nbs/02_records.ipynb #65efe999
+# %% ../nbs/02_records.ipynb #a5faad3b
 def _clamp_pts(flat, w, h, rep):
     out = []
     for i,v in enumerate(flat):
@@ -487,6 +497,7 @@ def _clamp_pts(flat, w, h, rep):
     if out != list(flat): rep.notes['clamped'] += 1
     return out
 
+# %% ../nbs/02_records.ipynb #65efe999
 def _frame(path, w, h) -> tuple:
     "`(w, h)` as the annotation gives them, else the image file's size."
     if not w or not h:
@@ -574,9 +585,10 @@ def coco_to_records(coco, # a COCO dict or the path of its JSON file
         if rec: recs.append(rec)
     return recs, rep
 
-# %% ../nbs/02_records.ipynb #80b6b4f8
+# %% ../nbs/02_records.ipynb #be7d185f
 _LABELME_KINDS = {'rectangle': 'bbox_2d', 'polygon': 'poly', 'linestrip': 'line', 'line': 'line'}
 
+# %% ../nbs/02_records.ipynb #80b6b4f8
 def _labelme_object(s, kind, desc_map, w, h, rep) -> dict:
     "The object of LabelMe shape `s` (a rectangle becomes its box); ValueError when unusable."
     pts = [c for p in s['points'] for c in p]

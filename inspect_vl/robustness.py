@@ -17,10 +17,11 @@ __all__ = ['IMAGE_KINDS', 'photo_array', 'make_image', 'Case', 'raises_case', 'v
 import numpy as np
 from PIL import Image
 
-# %% ../nbs/16_robustness.ipynb #49b7ca15
+# %% ../nbs/16_robustness.ipynb #5a31d00a
 IMAGE_KINDS = ('rgb', 'cmyk', 'gray16', 'rgba', 'la', 'palette_alpha', 'exif_rotated', 'truncated', 'corrupt', 'empty',
                'directory', 'broken_symlink')
 
+# %% ../nbs/16_robustness.ipynb #49b7ca15
 def photo_array(size:tuple=(96, 64), # (width, height)
                 seed:int=0, # the noise's seed
                ) -> np.ndarray:
@@ -72,12 +73,13 @@ class Case:
     ok: bool        # observed == expected (and the handling meets the bar)
     note: str = ''  # owner of a gap, or a remark
 
-# %% ../nbs/16_robustness.ipynb #d4e6dfab
+# %% ../nbs/16_robustness.ipynb #79ea0a2a
 def _shown(text:str, tmp_dirs=()) -> str:
     "`text` with temporary folders replaced by `<tmp>`."
     for d in sorted(map(str, tmp_dirs), key=len, reverse=True): text = text.replace(d, '<tmp>')
     return text
 
+# %% ../nbs/16_robustness.ipynb #d4e6dfab
 def raises_case(case:str, # what the input is
                 stage:str, # the stage that meets it
                 fn:Callable, # () -> anything; expected to raise
@@ -106,11 +108,12 @@ def value_case(case:str, # what the input is
     show = lambda v: _shown(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, sort_keys=True), tmp_dirs)
     return Case(case, stage, handling, show(expected), show(observed), expected == observed, note)
 
-# %% ../nbs/16_robustness.ipynb #71755597
+# %% ../nbs/16_robustness.ipynb #a78c517e
 def _cell(s:str, width:int=160) -> str:
     s = str(s).replace('|', '\\|').replace('\n', '⏎')
     return s if len(s) <= width else s[:width - 1] + '…'
 
+# %% ../nbs/16_robustness.ipynb #71755597
 def cases_markdown(cases:list, # `Case`s
                    width:int=160, # longest text shown per cell
                   ) -> str:
@@ -133,13 +136,14 @@ class KillResult:
     marker_seen: bool      # the marker condition became true
     output: str = ''       # stdout + stderr (argument-list jobs)
 
-# %% ../nbs/16_robustness.ipynb #f69518a0
+# %% ../nbs/16_robustness.ipynb #fe3dcf17
 def _start(job, env, cwd, log_path):
     if callable(job):
         p = mp.get_context('fork').Process(target=job, daemon=True); p.start(); return p
     with open(log_path, 'wb') as out:
         return subprocess.Popen(list(map(str, job)), stdout=out, stderr=subprocess.STDOUT, env=env, cwd=cwd)
 
+# %% ../nbs/16_robustness.ipynb #f69518a0
 def _alive(p) -> bool: return p.is_alive() if isinstance(p, mp.process.BaseProcess) else p.poll() is None
 def _code(p): return p.exitcode if isinstance(p, mp.process.BaseProcess) else p.returncode
 

@@ -10,9 +10,10 @@ import numpy as np
 # %% auto #0
 __all__ = ['mix_seed', 'sample_seed', 'make_sample_id', 'mix', 'seed_for_epoch', 'scene_rng', 'epoch_permutation', 'epoch_order']
 
-# %% ../nbs/00b_seeds.ipynb #38eb64f6
+# %% ../nbs/00b_seeds.ipynb #539dcbca
 _M64 = (1 << 64) - 1
 
+# %% ../nbs/00b_seeds.ipynb #38eb64f6
 def _splitmix64(x: int) -> int:
     x = (x + 0x9E3779B97F4A7C15) & _M64
     x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
@@ -45,10 +46,11 @@ def make_sample_id(dataset: str, # the dataset's name
     "A stable id for record `index` of `dataset`: crc32(name) in the high bits, the index in the low 32."
     return ((zlib.crc32(dataset.encode('utf-8')) & 0xFFFF) << 32) | (int(index) & 0xFFFFFFFF)
 
-# %% ../nbs/00b_seeds.ipynb #fb7ad331
+# %% ../nbs/00b_seeds.ipynb #439a1ba9
 _M32 = 0xFFFFFFFF
 _GOLDEN = 0x9E3779B1
 
+# %% ../nbs/00b_seeds.ipynb #fb7ad331
 def mix(base: int, # the seed to start from
         *parts: int, # ints xor-ed in, each weighted by its position
        ) -> int:

@@ -25,18 +25,20 @@ from .logging_utils import setup_logging
 # %% ../nbs/12_stage_a.ipynb #9978bc86
 _log = logging.getLogger('inspect_vl.stage_a')
 
-# %% ../nbs/12_stage_a.ipynb #9623767b
+# %% ../nbs/12_stage_a.ipynb #00e045ae
 LABEL_FOLDERS = {'审核不通过': 'fail', '审核通过': 'pass'}   # in discovery order
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png')
 
+# %% ../nbs/12_stage_a.ipynb #9623767b
 def natural_key(name:str, # a file or folder name
                ) -> tuple:
     "Sort key: digit runs as integers, everything else lower-cased."
     return tuple((0, int(t), '') if t.isdigit() else (1, 0, t.lower()) for t in re.findall(r'\d+|\D+', name))
 
-# %% ../nbs/12_stage_a.ipynb #f1bc3551
+# %% ../nbs/12_stage_a.ipynb #f15a967c
 GROUP_ID_RE = re.compile(r'^(QC-[A-Za-z]+-[0-9]{8}-[0-9]+)')
 
+# %% ../nbs/12_stage_a.ipynb #0847a4f5
 def group_id_for(folder:Path, # the group folder
                  first_image:Path, # the group's first image (None when it has none)
                 ) -> str:
@@ -44,6 +46,7 @@ def group_id_for(folder:Path, # the group folder
     m = GROUP_ID_RE.match(Path(first_image).stem)
     return m.group(1) if m else Path(folder).name
 
+# %% ../nbs/12_stage_a.ipynb #f1bc3551
 @dataclass(frozen=True)
 class Group:
     "One ticket folder: its position in discovery order, id, label and images (natural order)."
@@ -98,10 +101,11 @@ def sample_groups(groups:list, # the discovered groups, in discovery order
                  fail_total=sum(g.label == 'fail' for g in groups), fail_selected=sum(g.label == 'fail' for g in kept))
     return kept, stats
 
-# %% ../nbs/12_stage_a.ipynb #c4292158
+# %% ../nbs/12_stage_a.ipynb #d4ba78fe
 from .prompts import (SUPPORTED_MISSIONS, SUMMARY_PROFILES, DOMAIN_PACKS,
                                 summary_system_prompt, stage_a_messages)
 
+# %% ../nbs/12_stage_a.ipynb #c4292158
 def stage_a_conversation(image, # PIL image or path
                          cfg, # a `StageAConfig` (mission, dataset, prompt_profile, mission_focus, compact_prompts)
                         ) -> list:
@@ -123,9 +127,10 @@ def sanitize_summary(text:str, # the model's raw reply for one image
             if vals: return '，'.join(vals)
     return t
 
-# %% ../nbs/12_stage_a.ipynb #567ec39f
+# %% ../nbs/12_stage_a.ipynb #665fd166
 _ENTRY = re.compile(r'^(?P<desc>[^，\n]+?)×(?P<n>[1-9][0-9]*)$')
 
+# %% ../nbs/12_stage_a.ipynb #567ec39f
 def summary_problems(summary:str, # one sanitised summary line
                     ) -> list:
     "What breaks the one-line summary grammar (empty list when it is well formed)."
@@ -137,9 +142,10 @@ def summary_problems(summary:str, # one sanitised summary line
         if not _ENTRY.match(e.strip()): probs.append(f'entry {i + 1} {e[:30]!r} is not desc×N')
     return probs
 
-# %% ../nbs/12_stage_a.ipynb #a23d0972
+# %% ../nbs/12_stage_a.ipynb #7afdff79
 RECORD_KEYS = ('group_id', 'mission', 'label', 'images', 'per_image')
 
+# %% ../nbs/12_stage_a.ipynb #a23d0972
 def stage_a_record(group:Group, # the group (id, label, folder, images)
                    mission:str, # the mission of the run
                    summaries:list, # one summary per image, in the group's order
@@ -155,9 +161,10 @@ def stage_a_record(group:Group, # the group (id, label, folder, images)
 # %% ../nbs/12_stage_a.ipynb #e3543410
 from .io import append_jsonl, atomic_write_jsonl, read_jsonl, repair_jsonl_tail
 
-# %% ../nbs/12_stage_a.ipynb #9b84580d
+# %% ../nbs/12_stage_a.ipynb #b8812131
 SHARDING_MODES = ('per_group', 'per_image')
 
+# %% ../nbs/12_stage_a.ipynb #9b84580d
 @dataclass(frozen=True)
 class StageAConfig:
     "Options of one Stage-A run; bad values fail when it is built."
@@ -204,11 +211,12 @@ class StageAConfig:
     def path(self, suffix:str, # what follows the mission in the file name, e.g. '.jsonl'
             ) -> Path: return Path(self.output_dir)/f'{self.mission}_stage_a{suffix}'
 
-# %% ../nbs/12_stage_a.ipynb #1c229073
+# %% ../nbs/12_stage_a.ipynb #177ee875
 class _Single:
     process_index, num_processes, is_main_process = 0, 1, True
     def wait_for_everyone(self): pass
 
+# %% ../nbs/12_stage_a.ipynb #1c229073
 def process_state():
     "accelerate's `PartialState` when launched on several processes, else a single-process stand-in."
     if int(os.environ.get('WORLD_SIZE', '1')) > 1:
@@ -217,7 +225,7 @@ def process_state():
         return PartialState(cpu=not torch.cuda.is_available())   # gloo processes on a CPU machine
     return _Single()
 
-# %% ../nbs/12_stage_a.ipynb #b73f5cf1
+# %% ../nbs/12_stage_a.ipynb #ba36e710
 def _verify(cfg, generator, group, images):
     proc = getattr(generator, 'processor', None)
     for p, im in zip(group.images, images):
@@ -232,6 +240,7 @@ def _verify(cfg, generator, group, images):
         _log.info(f'verify {group.key} {p.name} sha1={h} size={im.size} grid={grid.tolist()} '
                  f'image_tokens expected={int(grid.prod()) // ip.merge_size ** 2} actual={n_img}')
 
+# %% ../nbs/12_stage_a.ipynb #b73f5cf1
 def _summaries(cfg, generator, items):
     "Summaries per item for [(key, images)], or an exception per item."
     convs = [stage_a_conversation(im, cfg) for _, ims in items for im in ims]
@@ -244,10 +253,11 @@ def _summaries(cfg, generator, items):
         out.append([sanitize_summary(r.text if isinstance(r, GenerationResult) else str(r)) for r in res[i:i + len(ims)]]); i += len(ims)
     return out
 
-# %% ../nbs/12_stage_a.ipynb #38164f1c
+# %% ../nbs/12_stage_a.ipynb #8128bd9b
 class EmptyGroupError(ValueError):
     "A group folder without images: a ticket with no evidence."
 
+# %% ../nbs/12_stage_a.ipynb #38164f1c
 def empty_group_error(group, # a group whose folder holds no image
                      ) -> EmptyGroupError:
     "The error (and failures-row text) of a group without images, naming what its folder holds."
@@ -256,7 +266,7 @@ def empty_group_error(group, # a group whose folder holds no image
     return EmptyGroupError(f'{group.folder}: no image files ({", ".join(IMAGE_EXTS)}) in the group folder ({held}); '
                            f"add the ticket's photos or remove the folder")
 
-# %% ../nbs/12_stage_a.ipynb #c1468ea6
+# %% ../nbs/12_stage_a.ipynb #96b06348
 class ImageReadError(OSError):
     "An image of a group cannot be read: the file, the problem and the fix (from `records.ImageLoadError`)."
     def __init__(self, path, # the image that could not be read
@@ -264,6 +274,7 @@ class ImageReadError(OSError):
                 ):
         super().__init__(str(err) if isinstance(err, ImageLoadError) else f'{path}: {type(err).__name__}: {err}'); self.path = Path(path)
 
+# %% ../nbs/12_stage_a.ipynb #178c3bd4
 def _load_group(group):
     if not group.images: raise empty_group_error(group)
     out = []
@@ -272,11 +283,13 @@ def _load_group(group):
         except Exception as e: raise ImageReadError(p, e) from e
     return out
 
+# %% ../nbs/12_stage_a.ipynb #ae7b9f6b
 def _fail_row(group, err, image=None):
     if image is None and isinstance(err, ImageReadError): image = err.path.name
     return dict(group_id=group.group_id, label=group.label, folder=str(group.folder), image=image,
                 error=f'{type(err).__name__}: {err}')
 
+# %% ../nbs/12_stage_a.ipynb #c1468ea6
 def _run_per_group(cfg, generator, groups, done, state, bar):
     r, w = state.process_index, state.num_processes
     part = cfg.path('.jsonl') if w == 1 else cfg.path(f'.rank{r}.jsonl')
@@ -308,11 +321,12 @@ def _run_per_group(cfg, generator, groups, done, state, bar):
     if pending: flush()
     return stats
 
-# %% ../nbs/12_stage_a.ipynb #323edb2c
+# %% ../nbs/12_stage_a.ipynb #0b83bc59
 def _images_seen(cfg):
     return {(x['group_seq'], x['image_index']) for f in Path(cfg.output_dir).glob(f'{cfg.mission}_stage_a.images.rank*.jsonl')
             for x in read_jsonl(f)}
 
+# %% ../nbs/12_stage_a.ipynb #510f15f5
 def _run_per_image(cfg, generator, groups, done, state, bar, seen=frozenset()):
     r, w = state.process_index, state.num_processes
     part = cfg.path(f'.images.rank{r}.jsonl')
@@ -336,6 +350,7 @@ def _run_per_image(cfg, generator, groups, done, state, bar, seen=frozenset()):
         bar.update(len(chunk))
     return stats
 
+# %% ../nbs/12_stage_a.ipynb #323edb2c
 def _merge_per_image(cfg, groups, done):
     "Rank 0: turn the image rows of every rank into group rows; return (rows, failure rows)."
     by = {}
@@ -376,19 +391,21 @@ class StageAResult:
     world: int = 1         # number of processes
     by_rank: list = field(default_factory=list)   # per process: dict(rank, written, errors, bad_format)
 
-# %% ../nbs/12_stage_a.ipynb #0a3600e8
+# %% ../nbs/12_stage_a.ipynb #b06b0c9a
 def _prepare_outputs(cfg):
     "Before anyone appends: cut a torn last row off every file an earlier (killed) run left, and drop its temporary files."
     out, stem = Path(cfg.output_dir), glob.escape(f'{cfg.mission}_stage_a')
     for f in sorted(out.glob(f'{stem}*.jsonl')): repair_jsonl_tail(f)
     for t in out.glob(f'.{stem}*.tmp'): t.unlink(missing_ok=True)
 
+# %% ../nbs/12_stage_a.ipynb #18c434db
 def _finished(cfg):
     keys = set()
     for f in [cfg.path('.jsonl'), *Path(cfg.output_dir).glob(f'{cfg.mission}_stage_a.rank*.jsonl')]:
         keys |= {f"{x['group_id']}::{x['label']}" for x in read_jsonl(f)}
     return keys
 
+# %% ../nbs/12_stage_a.ipynb #448af085
 def _merge(cfg, groups, extra_rows=(), extra_fails=()):
     "Rank 0: output file = every finished row, in discovery order; failures = groups still missing, with reasons."
     order = {g.key: g.seq for g in groups}
@@ -406,6 +423,7 @@ def _merge(cfg, groups, extra_rows=(), extra_fails=()):
     if fails or cfg.path('.failures.jsonl').exists(): atomic_write_jsonl(cfg.path('.failures.jsonl'), fails)
     for f in parts + fparts: f.unlink()
 
+# %% ../nbs/12_stage_a.ipynb #0a3600e8
 def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand-in)
                 cfg:StageAConfig, # the run: input and output folders, mission, prompts, decoding, caps, sharding
                ) -> StageAResult:
@@ -440,7 +458,7 @@ def run_stage_a(generator, # a `Generator` (GenerationEngine or a scripted stand
     state.wait_for_everyone()
     return res
 
-# %% ../nbs/12_stage_a.ipynb #af8194d2
+# %% ../nbs/12_stage_a.ipynb #bcb5a258
 def _load_engine(checkpoint, device, min_pixels, max_pixels, batch_size):
     "The GenerationEngine of a checkpoint on `device` (default: cuda:LOCAL_RANK if CUDA is available, else cpu)."
     import torch
@@ -453,6 +471,7 @@ def _load_engine(checkpoint, device, min_pixels, max_pixels, batch_size):
     proc.tokenizer.padding_side = proc.tokenizer.truncation_side = 'left'   # the engine also asks for left padding per call
     return GenerationEngine(model, proc, batch_size=batch_size)
 
+# %% ../nbs/12_stage_a.ipynb #26ccb98c
 def _summary_line(res:StageAResult, sharding_mode:str) -> str:
     "The command's one line: what was written (per process when several), skipped and failed."
     unit = 'groups' if sharding_mode == 'per_group' else 'images'
@@ -460,6 +479,7 @@ def _summary_line(res:StageAResult, sharding_mode:str) -> str:
     ranks = f' over {res.world} processes ({per})' if res.world > 1 else ''
     return f'stage-a: {res.written} {unit} written{ranks}, {res.skipped} groups already done, {res.errors} failed -> {res.output}'
 
+# %% ../nbs/12_stage_a.ipynb #af8194d2
 @call_parse
 def stage_a_cli(checkpoint:str, # model folder (full or merged checkpoint)
                 input_dir:str, # root with <mission>/审核通过|审核不通过/<group>/ folders

@@ -11,9 +11,10 @@ from typing import Callable
 from fastcore.basics import patch
 
 # %% auto #0
-__all__ = ['WORLD_MISSION', 'WORLD_RULE', 'PARTIAL_RULE', 'SimulatedKill', 'conversation_texts', 'ScriptedGenerator',
-           'summaries_from_prompt', 'keyword_policy', 'ScriptedSummaryGenerator', 'world_rows',
-           'scripted_world_generator', 'make_scripted_world', 'tiny_checkpoint']
+__all__ = ['WORLD_MISSION', 'WORLD_RULE', 'PARTIAL_RULE', 'SCRIPTED_SUMMARIES', 'SCRIPTED_DENSE', 'SimulatedKill',
+           'conversation_texts', 'ScriptedGenerator', 'summaries_from_prompt', 'keyword_policy',
+           'ScriptedSummaryGenerator', 'world_rows', 'scripted_world_generator', 'make_scripted_world',
+           'tiny_checkpoint', 'demo_scene', 'ScriptedServeGenerator']
 
 # %% ../nbs/97_testing.ipynb #e177724d
 import numpy as np
@@ -22,10 +23,11 @@ from .generate import DecodeSettings, GenerationResult
 from .io import atomic_write_json
 from .prompts import STAGE_B_MISSION_FOCUS
 
-# %% ../nbs/97_testing.ipynb #f7c42d52
+# %% ../nbs/97_testing.ipynb #2b1d1f0a
 class SimulatedKill(BaseException):
     "Raised by `ScriptedGenerator(fail_after=...)`: stands for the process being killed (not an ordinary error)."
 
+# %% ../nbs/97_testing.ipynb #f7c42d52
 def conversation_texts(conversation:list, # HF chat messages, text parts only are read
                       ) -> tuple:
     "(system, user) texts of a text-only conversation."
@@ -79,13 +81,14 @@ def generate(self:ScriptedGenerator, conversations:list, # chat conversations, a
         out.append(GenerationResult(text=text, raw=text, prompt_tokens=0, new_tokens=len(text)))
     return out
 
-# %% ../nbs/97_testing.ipynb #117368c6
+# %% ../nbs/97_testing.ipynb #d7f1aa69
 def summaries_from_prompt(user:str, # a Stage-B rollout user prompt
                          ) -> list:
     "The numbered summaries at the end of a rollout user prompt."
     if '图片摘要：' not in user: return []
     return [re.sub(r'^\d+\.\s*', '', l) for l in user.split('图片摘要：', 1)[1].strip().splitlines() if l.strip()]
 
+# %% ../nbs/97_testing.ipynb #117368c6
 def keyword_policy(negatives=('不符合要求', '缺失', '未按要求', '错误', '松动'), # words that make the fake model say 不通过
                   ) -> Callable:
     "A rollout reply function: `不通过` when any summary holds one of `negatives`, else `通过`."
@@ -146,11 +149,12 @@ def world_rows(n_tickets:int=40, # tickets before the resubmission
     if n_tickets > 2: rows.append(dict(rows[0], label='fail' if rows[0]['label'] == 'pass' else 'pass'))   # a resubmission
     return rows
 
-# %% ../nbs/97_testing.ipynb #0ed06323
+# %% ../nbs/97_testing.ipynb #35fe57e6
 def _world_truth(summaries:str) -> str:
     "The label the world's rules give to a ticket's summaries."
     return 'fail' if ('未按要求' in summaries or '错误' in summaries or '不符合要求' in summaries) else 'pass'
 
+# %% ../nbs/97_testing.ipynb #0ed06323
 def _world_rollout(system, user, settings):
     "The world model's rollout answer: right once the guidance holds the rule it lacks."
     ss = summaries_from_prompt(user)
@@ -163,17 +167,19 @@ def _world_rollout(system, user, settings):
         return 'Verdict: 不通过\nReason: Image1: BBU只显示部分; 总结: 不通过'
     return 'Verdict: 通过\nReason: Image1: 挡风板安装正确; 总结: 通过'
 
-# %% ../nbs/97_testing.ipynb #6bff541c
+# %% ../nbs/97_testing.ipynb #6c2e5719
 def _world_cases(user) -> list:
     "(ticket_key, gt_label, block text) of each case in a reflection bundle."
     blocks = re.split(r'\n(?=第\d+组 \(ticket_key=)', user)
     return [(re.search(r'ticket_key=([^)]+)\)', b).group(1), re.search(r'gt_label: (\w+)', b).group(1), b) for b in blocks if 'ticket_key=' in b]
 
+# %% ../nbs/97_testing.ipynb #278cc831
 def _world_decision(system, user, settings):
     "The decision pass: stop the tickets whose label contradicts the world's truth."
     stop = [k for k, gt, b in _world_cases(user) if _world_truth(b.split('STAGE-A 摘要:')[1].split('CANDIDATES:')[0]) != gt]
     return json.dumps(dict(no_evidence_group_ids=stop, decision_analysis='标签与摘要矛盾的工单无可学习证据'), ensure_ascii=False)
 
+# %% ../nbs/97_testing.ipynb #6bff541c
 def _world_ops(system, user, settings):
     "The ops pass: add each missing rule with its supporting tickets, and one hypothesis over all cases."
     cases = _world_cases(user)
@@ -236,3 +242,79 @@ def tiny_checkpoint(root=None, # folder to build in (the checkpoint goes to root
     from inspect_vl.synth import text_corpus
     from inspect_vl.prompts import prompt_corpus
     return make_tiny_qwen3vl(root/'tiny', corpus=text_corpus(n_scenes=scenes) + prompt_corpus())
+
+# %% ../nbs/97_testing.ipynb #ds0imp01
+import math
+import cv2
+from .geometry import GEOMETRY_KEYS
+
+# %% ../nbs/97_testing.ipynb #91fbda83
+def _palette(n: int) -> list:
+    "n saturated, well separated RGB colours."
+    hsv = np.array([[[int(180 * k / n), 255, 230] for k in range(n)]], np.uint8)
+    return [tuple(int(v) for v in c) for c in cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0]]
+
+# %% ../nbs/97_testing.ipynb #c61493a6
+def demo_scene(width: int = 320, # image width
+               height: int = 240, # image height
+               n_objects: int = 12, # objects, one per grid cell
+               seed: int = 0, # seed of the background noise and shapes
+               kinds=GEOMETRY_KEYS, # geometry kinds, used in turn
+              ) -> tuple:
+    "A seeded test picture: low-saturation background, one object per grid cell in its own colour; returns (RGB uint8, geoms)."
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:height, 0:width]
+    bg = 90 + 50 * np.sin(xx / 37.0) * np.cos(yy / 53.0) + rng.normal(0, 6, (height, width))
+    img = np.repeat(np.clip(bg, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+    cols = max(1, math.ceil(math.sqrt(n_objects * width / height))); rows = math.ceil(n_objects / cols)
+    cw, ch = width / cols, height / rows
+    names = dict(bbox_2d='BBU设备', poly='挡风板', line='光纤')
+    geoms = []
+    for k, colour in enumerate(_palette(n_objects)):
+        r, c = divmod(k, cols); kind = kinds[k % len(kinds)]
+        x0, y0 = c * cw + 0.15 * cw, r * ch + 0.15 * ch; w, h = 0.7 * cw, 0.7 * ch
+        if kind == 'bbox_2d':
+            x1, y1 = x0 + rng.uniform(0, 0.3) * w, y0 + rng.uniform(0, 0.3) * h
+            x2, y2 = x1 + rng.uniform(0.5, 0.7) * w, y1 + rng.uniform(0.5, 0.7) * h
+            v = [int(x1), int(y1), int(x2), int(y2)]
+            cv2.rectangle(img, tuple(v[:2]), tuple(v[2:]), colour, -1)
+        elif kind == 'poly':
+            n = int(rng.integers(4, 8)); a = np.sort(rng.uniform(0, 2 * np.pi, n))
+            P = np.stack([x0 + w / 2 + w / 2 * np.cos(a) * rng.uniform(0.6, 1, n), y0 + h / 2 + h / 2 * np.sin(a) * rng.uniform(0.6, 1, n)], 1).astype(np.int32)
+            cv2.fillPoly(img, [P], colour); v = P.reshape(-1).tolist()
+        else:
+            n = int(rng.integers(2, 5)); xs = np.linspace(x0, x0 + w, n); ys = y0 + rng.uniform(0, h, n)
+            P = np.stack([xs, ys], 1).astype(np.int32)
+            cv2.polylines(img, [P], False, colour, 3); v = P.reshape(-1).tolist()
+        geoms.append({kind: v, 'desc': f'{names[kind]}/显示完整'})
+    return img, geoms
+
+# %% ../nbs/97_testing.ipynb #ssg0imp1
+from .prompts import DENSE_SYSTEM, DENSE_SYSTEM_COMPACT
+
+# %% ../nbs/97_testing.ipynb #b1aff1b2
+SCRIPTED_SUMMARIES = dict(
+    bad='BBU设备/华为,显示完整,机柜空间充足需要安装/这个BBU设备未按要求配备挡风板×1',
+    good='BBU设备/华为,显示完整,机柜空间充足需要安装/这个BBU设备按要求配备了挡风板×1，挡风板/华为,显示完整,安装方向正确×1')
+SCRIPTED_DENSE = '{"object_1": {"desc": "BBU设备/华为", "bbox_2d": [100, 200, 600, 800]}}'
+
+# %% ../nbs/97_testing.ipynb #5566394b
+class ScriptedServeGenerator:
+    "A deterministic stand-in `Generator` for the service: summaries from colour, verdicts by `keyword_policy`, one dense box."
+    def __init__(self, delay_s:float=0.0, # seconds each generate call sleeps (per call, not per conversation)
+                ):
+        self.delay_s, self.calls, self.verdicts = delay_s, [], ScriptedGenerator([], default=keyword_policy())
+    def _answer(self, conv, settings):
+        sys_ = conv[0]['content'] if isinstance(conv[0]['content'], str) else ''
+        im = next((it['image'] for m in conv if isinstance(m['content'], list) for it in m['content'] if it.get('type') == 'image'), None)
+        if im is None: return self.verdicts.generate([conv], settings)[0].text
+        if sys_ in (DENSE_SYSTEM, DENSE_SYSTEM_COMPACT): return SCRIPTED_DENSE
+        r, g, b = im.convert('RGB').resize((4, 4)).getpixel((2, 2))
+        return SCRIPTED_SUMMARIES['bad' if r > 150 and g < 100 else 'good']
+    def generate(self, conversations, # chat conversations
+                 settings=DecodeSettings(), # recorded with the batch size in `calls`
+                ):
+        "One scripted answer per conversation."
+        self.calls.append((len(conversations), settings))
+        if self.delay_s: time.sleep(self.delay_s)
+        return [GenerationResult(text=self._answer(c, settings), raw='') for c in conversations]

@@ -80,9 +80,10 @@ def resolve_precision(cfg: Config, # the run's config (training.bf16 / fp16, mod
     if dtype == 'bfloat16' and not ok: dtype, note = 'float32', 'this GPU has no bf16: float32 weights'
     return Precision('bf16' if bf16 else 'no', dtype, note)
 
-# %% ../nbs/10_train.ipynb #1cd047be
+# %% ../nbs/10_train.ipynb #90fe5431
 OPTIMIZER_GROUPS = ('vision', 'aligner', 'llm')
 
+# %% ../nbs/10_train.ipynb #1cd047be
 def optimizer_group_of(name: str, # a parameter name
                       ) -> str:
     "The optimizer group of parameter `name`: vision, aligner or llm (lm_head and anything else train with the LLM)."
@@ -234,9 +235,10 @@ class PlannedBatchSampler:
             yield [(i, self.step_of(pos)) for i in b] if self.with_steps else list(b)
     def __len__(self): return len(self.batches) - self.start
 
-# %% ../nbs/10_train.ipynb #46c2fb69
+# %% ../nbs/10_train.ipynb #d558abb1
 IGNORE_INDEX = -100
 
+# %% ../nbs/10_train.ipynb #46c2fb69
 def supervised_mask(labels: torch.Tensor, # [B, T] with IGNORE_INDEX on unsupervised tokens
                    ) -> torch.Tensor:
     "[B, T] True at the positions whose next token is supervised: the only logits the loss needs."
@@ -341,10 +343,11 @@ def _zero(stage: int, offload: bool = False) -> dict:
     if stage == 3: z['stage3_gather_16bit_weights_on_model_save'] = True     # checkpoints hold whole weights
     return {'zero_optimization': z}
 
-# %% ../nbs/10_train.ipynb #4f86cs0a
+# %% ../nbs/10_train.ipynb #622edadb
 DEEPSPEED_PRESETS = {'zero0': _zero(0), 'zero1': _zero(1), 'zero2': _zero(2), 'zero3': _zero(3),
                      'zero2_offload': _zero(2, True), 'zero3_offload': _zero(3, True)}
 
+# %% ../nbs/10_train.ipynb #4f86cs0a
 def deepspeed_json(cfg: Config, # a config whose deepspeed section is enabled
                    precision: Precision, # the run's precision (fills the bf16 / fp16 blocks)
                    world_size: int = None, # processes (default: the WORLD_SIZE env var, else 1)
@@ -405,11 +408,12 @@ def check_sharding(cfg: Config, # the run's config
         raise ConfigError(f'{where}, but DeepSpeed needs a CUDA GPU and this run is on the CPU; shard with fsdp: {{enabled: true}} '
                           '(FSDP runs on CPUs too), or set deepspeed.enabled: false')
 
-# %% ../nbs/10_train.ipynb #7b93987a
+# %% ../nbs/10_train.ipynb #9727fbe7
 from fastcore.basics import patch
 from tqdm.auto import tqdm
 from accelerate.utils import DistributedDataParallelKwargs, DistributedType, set_seed
 
+# %% ../nbs/10_train.ipynb #7b93987a
 def make_accelerator(precision: Precision, # the run's precision (resolve_precision)
                      cpu: bool = None, # train on the CPU (None: `on_cpu()`)
                      plugins: dict = None, # `accelerator_plugins(cfg)`: DeepSpeed or FSDP (none: DDP)
@@ -473,9 +477,10 @@ class TrainResult:
     metrics: dict          # the run's summary row and the last evaluation
     stopped: bool = False  # True when `stop_after` ended it early (as if killed; no final checkpoint)
 
-# %% ../nbs/10_train.ipynb #e10lp025
+# %% ../nbs/10_train.ipynb #85a614ee
 HEALTH_KEYS = ('dataset_label', 'record_index', 'mode', 'assistant_text', 'assistant_payload', 'objects', 'image_size')
 
+# %% ../nbs/10_train.ipynb #e10lp025
 class HealthRows:
     "The run's collate function, keeping per row what the health checks need: the sample's name and its answer."
     def __init__(self, collate_fn): self.collate_fn = collate_fn
@@ -697,9 +702,10 @@ def evaluate(self: Trainer) -> dict:
     model.train(was)
     return m
 
-# %% ../nbs/10_train.ipynb #8d9d4fc1
+# %% ../nbs/10_train.ipynb #8e220972
 GENERATION_KEYS = ('eval_dense_f1_50', 'eval_summary_exact')   # logged by `training.eval_generate`
 
+# %% ../nbs/10_train.ipynb #8d9d4fc1
 def generation_samples(dataset, # an evaluation dataset (06_dataset); its samples' messages are kept while picking
                        n: int, # how many samples to pick
                       ) -> list:
@@ -778,9 +784,10 @@ def health_check(self: Trainer,
                           for i in which)
         raise HealthCheckError(f'training health check failed on {names}: {e}') from None
 
-# %% ../nbs/10_train.ipynb #bbc6cd9e
+# %% ../nbs/10_train.ipynb #2bdb6254
 _FIRST = ('loss', 'grad_norm', 'learning_rate', 'vit_lr', 'aligner_lr', 'epoch', 'token_acc')
 
+# %% ../nbs/10_train.ipynb #bbc6cd9e
 @patch
 def learning_rates(self: Trainer) -> dict:
     "Current learning rates: learning_rate (LLM group), and vit_lr / aligner_lr with the multimodal optimizer."
@@ -1134,9 +1141,10 @@ def build_model(cfg: Config, # the run's config
     _log.info(f'trainable parameters ({tu.train_type}):\n{trainable_report(model)}')
     return model, processor, reference
 
-# %% ../nbs/10_train.ipynb #013da401
+# %% ../nbs/10_train.ipynb #1d6f0f58
 CONVERSATION_TEXT = 'conversation_text.txt'
 
+# %% ../nbs/10_train.ipynb #013da401
 def conversation_text_path(cfg: Config, # the run's config
                            run_dir, # the run folder
                           ) -> Path:

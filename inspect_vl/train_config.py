@@ -29,9 +29,10 @@ __all__ = ['Dtype', 'LogLevel', 'EmitNorm', 'REMOVED_KEYS', 'MOVED_KEYS', 'SECTI
 # %% ../nbs/09b_train_config.ipynb #b09b0006
 _log = logging.getLogger('inspect_vl.config')
 
-# %% ../nbs/09b_train_config.ipynb #70eae6a2
+# %% ../nbs/09b_train_config.ipynb #d1f94390
 Dtype = Literal['auto', 'bfloat16', 'float16', 'float32']
 
+# %% ../nbs/09b_train_config.ipynb #70eae6a2
 @dataclass(frozen=True)
 class ModelConfig(_Section):
     "The `model` section: which Qwen3-VL checkpoint to load, and how."
@@ -84,10 +85,11 @@ class TunerConfig(_Section):
         if v['train_type'] == 'full' and v['freeze_llm'] and v['freeze_vit'] and v['freeze_aligner']:
             fail('train_type', 'full training with freeze_llm, freeze_vit and freeze_aligner all true trains nothing; unfreeze a part')
 
-# %% ../nbs/09b_train_config.ipynb #6017fb5f
+# %% ../nbs/09b_train_config.ipynb #53087387
 LogLevel = Literal['debug', 'info', 'warning', 'error', 'critical', 'passive']
 _SCHEDULER_KWARGS = {'min_lr', 'min_lr_rate', 'num_cycles'}
 
+# %% ../nbs/09b_train_config.ipynb #6017fb5f
 @dataclass(frozen=True)
 class SaveDelayConfig(_Section):
     "No checkpoint before `steps` optimizer steps or `epochs` epochs (`steps` wins when both are set)."
@@ -297,9 +299,10 @@ class VisualKDConfig(_Section):
         if v['enabled'] and not any(v[k].enabled for k in ('vit', 'aligner', 'deepstack')):
             fail('enabled', 'visual KD is on but no target is; enable at least one of vit / aligner / deepstack')
 
-# %% ../nbs/09b_train_config.ipynb #050b3f9c
+# %% ../nbs/09b_train_config.ipynb #3a5d5906
 EmitNorm = Literal['none', 'norm100', 'norm1000']
 
+# %% ../nbs/09b_train_config.ipynb #050b3f9c
 @dataclass(frozen=True)
 class CustomConfig(_Section):
     "The `custom` section: data files, output format, prompts per sample kind, augmentation, KD and telemetry."
@@ -474,10 +477,11 @@ class QuantizationConfig(_Section):
         for k in ('quant_method', 'quant_bits'):
             if v[k] is not None: fail(k, 'quantized training is not supported; delete the quantization section (LoRA trains on bf16 weights)')
 
-# %% ../nbs/09b_train_config.ipynb #e536b590
+# %% ../nbs/09b_train_config.ipynb #fe308061
 _WRAPPERS = {'bbu': ('target', None), 'rru': ('target', None), 'coco': ('source', 64), 'objects365': ('source', 64),
              'lvis': ('source', 64), 'flickr3k': ('source', 64), 'chat': ('source', None)}
 
+# %% ../nbs/09b_train_config.ipynb #e536b590
 @dataclass(frozen=True)
 class FusionDatasetConfig(_Section):
     "One dataset of a fusion mix (a target or a source)."
@@ -634,10 +638,11 @@ MOVED_KEYS = {
     'training.global_max_length': 'global_max_length',
 }
 
-# %% ../nbs/09b_train_config.ipynb #6c846120
+# %% ../nbs/09b_train_config.ipynb #a7087aa2
 SECTIONS = ('model', 'quantization', 'data', 'template', 'tuner', 'training', 'rlhf', 'custom', 'prompts', 'deepspeed',
             'fsdp', 'global_max_length')
 
+# %% ../nbs/09b_train_config.ipynb #6c846120
 @dataclass(frozen=True)
 class Config(_Section):
     "A whole training config: one frozen object per section (see `load_config`)."
@@ -783,9 +788,10 @@ def config_from_mapping(data: Mapping, # the whole config as nested mappings
     if 'extends' in data or 'inherit' in data: raise ConfigError(f'{source}: extends: only files can extend other files')
     return config_from_layers([_Layer(data, source, {})], source, run_name)
 
-# %% ../nbs/09b_train_config.ipynb #2e5f249e
+# %% ../nbs/09b_train_config.ipynb #a165d3b7
 RESOLVED_NAME = 'resolved_config.yaml'
 
+# %% ../nbs/09b_train_config.ipynb #2e5f249e
 def _plain(obj):
     "Plain nested data of a section (user fields only), for YAML."
     if is_dataclass(obj): return {f.name: _plain(getattr(obj, f.name)) for f in _user_fields(type(obj))}
@@ -816,13 +822,15 @@ def save_resolved(cfg: Config, # the config to write
     atomic_write_text(p, resolved_yaml(cfg))
     return p
 
-# %% ../nbs/09b_train_config.ipynb #246d9edf
+# %% ../nbs/09b_train_config.ipynb #5551c0a6
 DEFAULT_CONFIGS = ('qwen3vl_base.yaml', 'qwen3vl_2b_lora.yaml', 'qwen3vl_8b_lora.yaml', 'tiny_cpu_smoke.yaml')
 
+# %% ../nbs/09b_train_config.ipynb #521ad47c
 def packaged_config_dir() -> Path:
     "The `configs/` folder inside the installed package."
     return Path(importlib.import_module('inspect_vl').__file__).parent/'configs'
 
+# %% ../nbs/09b_train_config.ipynb #246d9edf
 def default_config_path(name: str # 'tiny_cpu_smoke' or 'tiny_cpu_smoke.yaml'
                        ) -> Path:
     "Path of packaged config `name` inside the installed package."
