@@ -201,30 +201,21 @@ _P = Param('prob')
 class HFlip(AffineOp):
     "Mirror left-right."
     name, schema = 'hflip', dict(prob=(_P, 0.5))
-    def matrix(self, w, # canvas width
-               h, # canvas height
-               rng, # the op's own random stream
-              ): return hflip(w) if self.gate(rng) else None
+    def matrix(self, w, h, rng): return hflip(w) if self.gate(rng) else None
 
 # %% ../nbs/01_augment.ipynb #e143e809
 @register_op
 class VFlip(AffineOp):
     "Mirror top-bottom."
     name, schema = 'vflip', dict(prob=(_P, 0.1))
-    def matrix(self, w, # canvas width
-               h, # canvas height
-               rng, # the op's own random stream
-              ): return vflip(h) if self.gate(rng) else None
+    def matrix(self, w, h, rng): return vflip(h) if self.gate(rng) else None
 
 # %% ../nbs/01_augment.ipynb #95dacefd
 @register_op
 class Rotate(AffineOp):
     "Rotate about the image centre by an angle drawn from [−max_deg, max_deg] (positive = clockwise on screen)."
     name, schema = 'rotate', dict(max_deg=(Param('float', 0, 180), 10.0), prob=(_P, 0.5))
-    def matrix(self, w, # canvas width
-               h, # canvas height
-               rng, # the op's own random stream
-              ):
+    def matrix(self, w, h, rng):
         if self.max_deg <= 0 or not self.gate(rng): return None
         return rotate_center(rng.uniform(-self.max_deg, self.max_deg), w, h)
 
@@ -235,10 +226,7 @@ class Scale(AffineOp):
     name, schema = 'scale', dict(lo=(Param('float', 0.05, 20), 0.9), hi=(Param('float', 0.05, 20), 1.1), prob=(_P, 0.5))
     def check(self):
         if self.lo > self.hi: raise AugmentationError(f'scale.lo = {self.lo} > scale.hi = {self.hi}; allowed: lo ≤ hi')
-    def matrix(self, w, # canvas width
-               h, # canvas height
-               rng, # the op's own random stream
-              ):
+    def matrix(self, w, h, rng):
         if not self.gate(rng): return None
         s = rng.uniform(self.lo, self.hi)
         return scale(s, s, (w - 1) / 2, (h - 1) / 2)
@@ -248,10 +236,7 @@ class Scale(AffineOp):
 class Translate(AffineOp):
     "Shift by fractions of the canvas drawn from [−max_frac, max_frac] on each axis."
     name, schema = 'translate', dict(max_frac=(Param('float', 0, 1), 0.1), prob=(_P, 0.5))
-    def matrix(self, w, # canvas width
-               h, # canvas height
-               rng, # the op's own random stream
-              ):
+    def matrix(self, w, h, rng):
         if not self.gate(rng): return None
         return translate(rng.uniform(-self.max_frac, self.max_frac) * w, rng.uniform(-self.max_frac, self.max_frac) * h)
 
@@ -266,10 +251,7 @@ class Shift(Translate):
 class Shear(AffineOp):
     "Shear about the image centre by angles drawn from [−max_deg, max_deg] (x and y independently)."
     name, schema = 'shear', dict(max_deg=(Param('float', 0, 45), 8.0), prob=(_P, 0.3))
-    def matrix(self, w, # canvas width
-               h, # canvas height
-               rng, # the op's own random stream
-              ):
+    def matrix(self, w, h, rng):
         if self.max_deg <= 0 or not self.gate(rng): return None
         a, b = rng.uniform(-self.max_deg, self.max_deg), rng.uniform(-self.max_deg, self.max_deg)
         return shear(a, b, (w - 1) / 2, (h - 1) / 2)
@@ -408,9 +390,7 @@ class ResizeByScale(BarrierOp):
                   align_multiple=(Param('int', 1, 4096, optional=True), 32), prob=(_P, 1.0))
     def check(self):
         if self.lo > self.hi: raise AugmentationError(f'resize_by_scale.lo = {self.lo} > hi = {self.hi}; allowed: lo ≤ hi')
-    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
-             rng, # the op's own random stream
-            ):
+    def fold(self, st, rng):
         if not self.gate(rng): return False
         s = self.scales[rng.randrange(len(self.scales))] if self.scales else rng.uniform(self.lo, self.hi)
         W, H = st.width, st.height
@@ -425,9 +405,7 @@ class PadToMultiple(BarrierOp):
     "Grow the canvas right and bottom with gray up to the next multiple; geometry does not move."
     name, schema = 'pad_to_multiple', dict(multiple=(Param('int', 1, 4096), 32))
     exposes = True   # grows the canvas: after a crop, the crop's pixels are cut first
-    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
-             rng, # the op's own random stream
-            ):
+    def fold(self, st, rng):
         W, H = st.width, st.height
         st.width, st.height = _align_up(W, self.multiple), _align_up(H, self.multiple)
         st.tm.padding_ratio = (st.width * st.height - W * H) / (st.width * st.height)
@@ -455,9 +433,7 @@ class ExpandToFitAffine(BarrierOp):
     name = 'expand_to_fit_affine'
     schema = dict(multiple=(Param('int', 1, 4096, optional=True), 32), max_pixels=(Param('int', 1, 1 << 40), 921600))
     exposes = True
-    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
-             rng, # the op's own random stream
-            ):
+    def fold(self, st, rng):
         w0, h0 = st.content   # the image, or the last crop window: what must not be cut off
         P = apply_affine(st.K, [[0, 0], [w0 - 1, 0], [w0 - 1, h0 - 1], [0, h0 - 1]])
         lo, hi = P.min(0), P.max(0)
@@ -528,9 +504,7 @@ class RandomCrop(_CropBase):
     "Crop a random window (area share `scale`, aspect `aspect_ratio`); drop objects under `min_coverage`, mark partial ones."
     name = 'random_crop'
     schema = dict(scale=(Param('range', 0.01, 1), (0.6, 1.0)), aspect_ratio=(Param('range', 0.1, 10), (0.8, 1.2)), **_CROP_SCHEMA)
-    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
-             rng, # the op's own random stream
-            ):
+    def fold(self, st, rng):
         if not self.gate(rng): return False
         W, H = st.width, st.height
         cs, ar = rng.uniform(*self.scale), rng.uniform(*self.aspect_ratio)
@@ -546,9 +520,7 @@ class Crop(_CropBase):
     "Crop a fixed window `box` = [x1, y1, x2, y2] (clipped to the canvas), with the same label rules as `random_crop`."
     name = 'crop'
     schema = dict(box=(Param('box'), (0, 0, 1, 1)), **_CROP_SCHEMA)
-    def fold(self, st, # the pipeline state (images, geometry, pending map, canvas)
-             rng, # the op's own random stream
-            ):
+    def fold(self, st, rng):
         if not self.gate(rng): return False
         x1, y1, x2, y2 = self.box
         x1, y1, x2, y2 = max(0, x1), max(0, y1), min(st.width, x2), min(st.height, y2)
@@ -591,13 +563,10 @@ class ColorJitter(ColourOp):
     "Brightness, contrast, saturation; one colour matrix (rounded once), or one table when saturation is 1; factors drawn once per sample."
     name = 'color_jitter'
     schema = dict(brightness=_RANGE_POS((0.7, 1.3)), contrast=_RANGE_POS((0.7, 1.3)), saturation=_RANGE_POS((0.7, 1.3)), prob=(_P, 1.0))
-    def draw(self, rng, # the op's own random stream
-            ):
+    def draw(self, rng):
         if not self.gate(rng): return None
         return rng.uniform(*self.brightness), rng.uniform(*self.contrast), rng.uniform(*self.saturation)
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ):
+    def apply(self, img, args):
         b, c, s = args
         m = b * _gray_mean(img)
         if s == 1: return cv2.LUT(img, _lut((_I * b - m) * c + m))
@@ -608,13 +577,9 @@ class ColorJitter(ColourOp):
 class Gamma(ColourOp):
     "out = gain·(in/255)^g·255 with g drawn from `gamma`."
     name, schema = 'gamma', dict(gamma=(Param('range', 0.01, 10), (0.7, 1.4)), gain=(Param('float', 0, 10), 1.0), prob=(_P, 1.0))
-    def draw(self, rng, # the op's own random stream
-            ): return (rng.uniform(*self.gamma),) if self.gate(rng) else None
-    def table(self, args, # the op's draw for this sample (from `draw`)
-             ): return _lut(self.gain * (_I / 255) ** max(args[0], 1e-6) * 255)
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ): return cv2.LUT(img, self.table(args))
+    def draw(self, rng): return (rng.uniform(*self.gamma),) if self.gate(rng) else None
+    def table(self, args): return _lut(self.gain * (_I / 255) ** max(args[0], 1e-6) * 255)
+    def apply(self, img, args): return cv2.LUT(img, self.table(args))
 
 # %% ../nbs/01_augment.ipynb #bd8570c4
 @register_op
@@ -622,13 +587,10 @@ class HSV(ColourOp):
     "Shift hue by degrees, scale saturation and value; three lookup tables in OpenCV's HSV."
     name = 'hsv'
     schema = dict(hue_delta_deg=(Param('range', -180, 180), (-20., 20.)), sat=_RANGE_POS((0.7, 1.4)), val=_RANGE_POS((0.7, 1.4)), prob=(_P, 1.0))
-    def draw(self, rng, # the op's own random stream
-            ):
+    def draw(self, rng):
         if not self.gate(rng): return None
         return rng.uniform(*self.hue_delta_deg), rng.uniform(*self.sat), rng.uniform(*self.val)
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ):
+    def apply(self, img, args):
         dh, s, v = args
         h_, s_, v_ = cv2.split(cv2.cvtColor(img, cv2.COLOR_RGB2HSV))
         hue = (np.arange(256) + int(round(dh / 2))) % 180      # OpenCV hue is 0…179 (2° steps)
@@ -641,9 +603,7 @@ class CLAHE(ColourOp):
     "Contrast-limited adaptive histogram equalisation on the L channel of LAB."
     name = 'clahe'
     schema = dict(clip_limit=(Param('float', 0.01, 100), 3.0), tile_grid_size=(Param('pair', 1, 256), (8, 8)), prob=(_P, 0.5))
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ):
+    def apply(self, img, args):
         L, A, B = cv2.split(cv2.cvtColor(img, cv2.COLOR_RGB2LAB))
         L = cv2.createCLAHE(clipLimit=self.clip_limit, tileGridSize=tuple(self.tile_grid_size)).apply(L)
         return cv2.cvtColor(cv2.merge([L, A, B]), cv2.COLOR_LAB2RGB)
@@ -653,9 +613,7 @@ class CLAHE(ColourOp):
 class AutoContrast(ColourOp):
     "Stretch each channel so its `cutoff` percent darkest/brightest pixels map to 0/255."
     name, schema = 'auto_contrast', dict(cutoff=(Param('float', 0, 49), 0.0), prob=(_P, 0.5))
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ):
+    def apply(self, img, args):
         luts = []
         for ch in range(3):
             h = cv2.calcHist([img], [ch], None, [256], [0, 256]).ravel(); c = np.cumsum(h); n = c[-1]
@@ -669,22 +627,16 @@ class AutoContrast(ColourOp):
 class Solarize(ColourOp):
     "Invert values at or above `threshold`."
     name, schema = 'solarize', dict(threshold=(Param('int', 0, 256), 128), prob=(_P, 0.3))
-    def table(self, args, # the op's draw for this sample (from `draw`)
-             ): return _lut(np.where(_I < self.threshold, _I, 255 - _I))
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ): return cv2.LUT(img, self.table(args))
+    def table(self, args): return _lut(np.where(_I < self.threshold, _I, 255 - _I))
+    def apply(self, img, args): return cv2.LUT(img, self.table(args))
 
 # %% ../nbs/01_augment.ipynb #43d95bef
 @register_op
 class Posterize(ColourOp):
     "Keep the `bits` high bits of every channel."
     name, schema = 'posterize', dict(bits=(Param('int', 1, 8), 4), prob=(_P, 0.3))
-    def table(self, args, # the op's draw for this sample (from `draw`)
-             ): return (np.arange(256) & (0xFF << (8 - self.bits) & 0xFF)).astype(np.uint8)
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ): return cv2.LUT(img, self.table(args))
+    def table(self, args): return (np.arange(256) & (0xFF << (8 - self.bits) & 0xFF)).astype(np.uint8)
+    def apply(self, img, args): return cv2.LUT(img, self.table(args))
 
 # %% ../nbs/01_augment.ipynb #68860d64
 _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13
@@ -694,11 +646,8 @@ _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13
 class Sharpness(ColourOp):
     "Blend with a smoothed copy: factor < 1 blurs, > 1 sharpens (PIL's ImageEnhance.Sharpness rule)."
     name, schema = 'sharpness', dict(factor=(Param('range', 0, 10), (0.5, 1.8)), prob=(_P, 0.4))
-    def draw(self, rng, # the op's own random stream
-            ): return (rng.uniform(*self.factor),) if self.gate(rng) else None
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ):
+    def draw(self, rng): return (rng.uniform(*self.factor),) if self.gate(rng) else None
+    def apply(self, img, args):
         f = args[0]
         return cv2.addWeighted(img, f, cv2.filter2D(img, -1, _SMOOTH), 1 - f, 0)
 
@@ -735,8 +684,7 @@ class AlbumentationsColor(ColourOp):
     "A photometric albumentations recipe (`preset` strong | extreme); one seed per sample, replayed on each of its images."
     name = 'albumentations_color'
     schema = dict(preset=(Param('choice', choices=('strong', 'extreme')), 'strong'), prob=(_P, 1.0))
-    def draw(self, rng, # the op's own random stream
-            ): return (rng.randrange(2 ** 31),) if self.gate(rng) else None
+    def draw(self, rng): return (rng.randrange(2 ** 31),) if self.gate(rng) else None
     def _run(self, img, seed: int) -> dict:
         with _ALB_LOCK:   # reseed-then-call on one shared pipeline: keep the pair together
             pipe = _ALB_PIPES.get(self.preset)
@@ -745,9 +693,7 @@ class AlbumentationsColor(ColourOp):
                 pipe = _ALB_PIPES[self.preset] = A.Compose(_albumentations_recipe(self.preset), save_applied_params=True)
             pipe.set_random_state(np.random.default_rng(int(seed)), random.Random(int(seed)))   # one stream for all: independent draws
             return pipe(image=np.ascontiguousarray(img))
-    def apply(self, img, # uint8 RGB image
-              args, # the op's draw for this sample (from `draw`)
-             ): return self._run(img, args[0])['image']
+    def apply(self, img, args): return self._run(img, args[0])['image']
     def applied(self, img, # uint8 RGB image
                 args, # the op's draw for this sample (from `draw`)
                ) -> list:

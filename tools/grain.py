@@ -59,7 +59,10 @@ def public_callables():
             if inspect.isfunction(obj) and obj.__module__ == mod: yield f'{mod}.{name}', obj
             elif inspect.isclass(obj) and obj.__module__ == mod:
                 for k, v in vars(obj).items():
-                    if inspect.isfunction(v) and not k.startswith('_'): yield f'{mod}.{name}.{k}', v
+                    if not inspect.isfunction(v) or k.startswith('_'): continue
+                    base = next((b.__dict__[k] for b in obj.__mro__[1:] if inspect.isfunction(b.__dict__.get(k))), None)
+                    if base is not None and has_docments(base): continue   # an override is documented once, on its base
+                    yield f'{mod}.{name}.{k}', v
 
 def has_docments(f) -> bool:
     "True when every parameter (self/cls, *args, **kwargs aside) carries a docment or the function takes none."
