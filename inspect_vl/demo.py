@@ -16,20 +16,22 @@ __all__ = ['DEMO_YAML', 'DEMO_VERSION', 'SMOKE_OVERRIDES', 'DemoConfigError', 'W
            'ReportSettings', 'DemoConfig', 'demo_config_path', 'set_dotted', 'load_demo_config', 'check_demo_config',
            'stamp_key', 'read_stamp', 'is_built', 'write_stamp', 'verdict_answer', 'demo_guidance', 'verdict_record',
            'verdict_records', 'build_world', 'demo_corpus', 'build_model', 'summary_prompts', 'fusion_mix',
-           'train_config', 'finetune', 'run_stage_a_step', 'stage_b_config', 'run_stage_b_step', 'ticket_outcomes',
-           'ticket_metrics', 'summary_scores', 'dense_goal', 'predict_examples', 'plot_examples', 'plot_overlays',
-           'plot_ticket_metrics', 'generation_curve', 'write_report', 'report_table', 'serve_command', 'run_demo',
-           'demo_cli']
+           'train_config', 'finetune', 'run_stage_a_step', 'stage_b_config', 'run_stage_b_step', 'serve_settings',
+           'serve_check', 'cached_step', 'ticket_outcomes', 'ticket_metrics', 'summary_scores', 'dense_goal',
+           'predict_examples', 'plot_examples', 'plot_overlays', 'plot_ticket_metrics', 'generation_curve',
+           'ticket_summary', 'dense_summary', 'report_figures', 'report_head', 'report_markdown', 'write_report',
+           'report_table', 'serve_command', 'run_demo', 'demo_cli']
 
 # %% ../nbs/15_demo.ipynb #e7d23607
 from .synth import (EASY, SynthConfig, MISSION_RULES, FAIL_REASONS, make_dataset, make_tickets, plan_ticket, text_corpus,
                               draw_annotations, short_tag)
 from .records import write_records, read_records
-from .prompts import (stage_a_prompts, prompt_corpus, DENSE_SYSTEM_COMPACT, DENSE_USER_COMPACT)
-from .stage_b.verdicts import Ticket, rollout_conversation, rollout_system_prompt, STAGE_B_MISSION_FOCUS
+from .prompts import (stage_a_prompts, prompt_corpus, DENSE_SYSTEM_COMPACT, DENSE_USER_COMPACT,
+                                STAGE_B_MISSION_FOCUS)
+from .stage_b.verdicts import Ticket, rollout_conversation, rollout_system_prompt
 from .io import read_jsonl, atomic_write_json, atomic_write_text
-from .evaluate import (dense_objects, evaluate_answers, dense_markdown, plot_class_bars, overlay, verdict_rows, verdict_metrics,
-                       verdict_markdown)
+from .evaluate import (dense_objects, evaluate_answers, dense_markdown, plot_class_bars, plot_pr_curves, overlay, verdict_rows,
+                                 verdict_metrics, verdict_markdown)
 
 # %% ../nbs/15_demo.ipynb #ec118e53
 DEMO_YAML = '''\
@@ -258,7 +260,8 @@ def _stage_a_cfg(cfg:DemoConfig, input_dir, output_dir, mission:str):
 
 def check_demo_config(cfg:DemoConfig) -> DemoConfig:
     "Validate the `stage_a`, `train` and `stage_b` sections with their own modules (placeholder paths)."
-    from inspect_vl.config import config_from_mapping, ConfigError
+    from inspect_vl.config import ConfigError
+    from inspect_vl.train_config import config_from_mapping
     from inspect_vl.stage_b.runner import config_from_dict, StageBConfigError
     _stage_a_cfg(cfg, '.', '.', cfg.world.missions[0])
     try: config_from_mapping(train_config(cfg, 'model', 'world', Path('runs')/'train'), f'{cfg.source}: train')
@@ -410,7 +413,7 @@ def train_config(cfg:DemoConfig, model_dir, world, run_dir) -> dict:
 # %% ../nbs/15_demo.ipynb #e639ded9
 def finetune(cfg:DemoConfig, out, world, model, progress:bool=True) -> Path:
     "Step 3: train the model on dense, summary and verdict samples; returns the final checkpoint folder."
-    from inspect_vl.config import config_from_mapping
+    from inspect_vl.train_config import config_from_mapping
     from inspect_vl.train import train
     import torch
     folder, t0 = Path(out)/'train', time.perf_counter()
@@ -479,6 +482,48 @@ def run_stage_b_step(cfg:DemoConfig, out, stage_a, train_dir, engine, progress:b
             runs[m] = str(StageBRunner(config_from_dict(d, str(folder/f'{m}.yaml')), engine, progress=progress).run())
         write_stamp(folder, key, time.perf_counter() - t0, runs=runs)
     return {m: Path(p) for m, p in read_stamp(folder)['runs'].items()}
+
+# %% ../nbs/15_demo.ipynb #2bf6ddd2
+def serve_settings(cfg:DemoConfig, # the demo config
+                  ):
+    "The `ServeSettings` that ask what the demo's batch path asked: its Stage-A prompts and decoding, its Stage-B token cap."
+    from inspect_vl.serve import ServeSettings
+    sa, grid = _stage_a_cfg(cfg, '.', '.', cfg.world.missions[0]), cfg.stage_b['sampler']['grid'][0]
+    return ServeSettings(max_batch_size=sa.batch_size, dataset=sa.dataset, prompt_profile=sa.prompt_profile, mission_focus=sa.mission_focus,
+                         compact_prompts=sa.compact_prompts, summary_max_new_tokens=sa.max_new_tokens,
+                         repetition_penalty=sa.repetition_penalty, verdict_max_new_tokens=grid['max_new_tokens'])
+
+# %% ../nbs/15_demo.ipynb #d0c1c7cd
+def serve_check(cfg:DemoConfig, # the demo config
+                engine, # the shared `Generator` the batch path used
+                world, stage_a, # the world folder (its tickets) and the Stage-A folder
+                runs:dict, # {mission: Stage-B run folder}
+                guidance, # the guidance file served
+               ) -> dict:
+    "Serve every held-out ticket and compare with the batch rows: `{n, equal, mismatches}` over all missions."
+    from inspect_vl.serve import InspectService, load_guidance, compare_with_batch
+    from inspect_vl.stage_a import discover_groups
+    svc, res = InspectService(engine, load_guidance(guidance), serve_settings(cfg)), dict(n=0, equal=0, mismatches=[])
+    try:
+        for m, run in runs.items():
+            tickets = {g.key: list(g.images) for g in discover_groups(Path(world)/'tickets', m)}
+            r = compare_with_batch(svc, tickets, list(read_jsonl(Path(stage_a)/f'{m}_stage_a.jsonl')), list(read_jsonl(Path(run)/'group_report.jsonl')))
+            res = dict(n=res['n'] + r['n'], equal=res['equal'] + r['equal'], mismatches=res['mismatches'] + r['mismatches'])
+    finally: svc.close()
+    return res
+
+# %% ../nbs/15_demo.ipynb #1cc0e205
+def cached_step(file, # the step's JSON file
+                key:str, # `stamp_key` of what the result is built from
+                build, # fn() -> the result (JSON-able), called when `file` holds no result for `key`
+                field:str='result', # the file's field that holds the result
+               ):
+    "The result stored in `file` under `key`, else `build()`'s, stored there."
+    try: c = json.loads(Path(file).read_text(encoding='utf-8'))
+    except (OSError, ValueError): c = {}
+    if c.get('key') == key and field in c: return c[field]
+    res = build(); atomic_write_json(file, {'key': key, field: res})
+    return res
 
 # %% ../nbs/15_demo.ipynb #1673677e
 def ticket_outcomes(run_dir, # a Stage-B run folder
@@ -588,91 +633,145 @@ def plot_ticket_metrics(per_mission:dict, label_goal:float=0.95, fp_goal:float=0
 def _pct(v): return f'{100 * v:.1f} %'
 def _ci(lo_hi): return f'[{100 * lo_hi[0]:.1f}, {100 * lo_hi[1]:.1f}]'
 
-def generation_curve(run_dir) -> list:
+def generation_curve(run_dir, # a training run folder (its logging.jsonl)
+                    ) -> list:
     "`(step, eval_dense_f1_50, eval_summary_exact)` of each evaluation that generated (training.eval_generate) in a run's logging.jsonl."
     from inspect_vl.train import read_log
     return [(r['step'], r.get('eval_dense_f1_50'), r.get('eval_summary_exact')) for r in read_log(run_dir)
             if 'eval_dense_f1_50' in r or 'eval_summary_exact' in r]
 
-def write_report(cfg:DemoConfig, out, world, train_dir, stage_a, runs:dict, preds:list, seconds:float, step_seconds:dict) -> dict:
-    "Write `report.json`, `report.md` and the PNG plots into `out`; returns the report dict."
-    import matplotlib; matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    from inspect_vl.train import plot_curves
-    from inspect_vl.stage_b.runner import plot_metrics
-    out, rc = Path(out), cfg.report
+def ticket_summary(runs:dict, # {mission: Stage-B run folder}
+                   stage_a, # the Stage-A folder (`<mission>_stage_a.jsonl`)
+                  ) -> tuple:
+    "`(per_mission, outcomes, overall)`: `ticket_metrics` per mission (with the need-review share), every ticket's outcome, and over all tickets."
     per_mission, outcomes = {}, []
     for m, run in runs.items():
         o = ticket_outcomes(run, Path(stage_a)/f'{m}_stage_a.jsonl'); outcomes += o
-        per_mission[m] = ticket_metrics(o)
-        per_mission[m]['need_review_share'] = per_mission[m]['need_review'] / max(per_mission[m]['n_tickets'], 1)
-    tm = ticket_metrics(outcomes)
-    ss = summary_scores(stage_a, world, cfg.world.missions)
-    ev = evaluate_answers([e['record'] for e in preds], [e['dense_text'] for e in preds])
-    dg = dense_goal(ev['report'], rc.dense_goal_classes, rc.dense_f1_goal)
-    cat = ev['report']['category']
-    dense = dict(n_images=ev['report']['n_images'], n_truth=ev['report']['n_truth'], n_pred=ev['report']['n_pred'],
-                 f1_50=cat['overall']['at50']['f1'], by_class={c: v['at50'] for c, v in cat['by_class'].items()}, goal=dg,
-                 parse_failures=ev['report']['parse_failures'], box_ap50=ev['box_ap']['AP50'])
-    run_dir = Path(read_stamp(train_dir)['run_dir'])
-    curve = generation_curve(run_dir)
-    examples = [e for e in preds if 'summary' in e]
-    built = {k: (read_stamp(Path(out)/k) or {}).get('seconds') for k in ('world', 'model', 'train', 'stage_a', 'stage_b')}
-    rep = dict(label_match=tm['label_match'], label_match_ci95=tm['label_match_ci95'], false_pass_rate=tm['false_pass_rate'],
-               false_pass_ci95=tm['false_pass_ci95'], n_tickets=tm['n_tickets'], need_review=tm['need_review'],
-               seconds=round(seconds, 1), false_pass=tm['false_pass'], false_fail=tm['false_fail'], n_fail=tm['n_fail'], no_verdict=tm['no_verdict'],
-               summary_exact=ss['summary_exact'], n_images=ss['n_images'], per_mission=per_mission, dense=dense,
-               generation_curve=[dict(step=s, dense_f1_50=d, summary_exact=x) for s, d, x in curve],
-               goals=dict(label_match=rc.label_match_goal, false_pass_rate=rc.false_pass_goal, dense_f1_50=rc.dense_f1_goal),
-               meets_goals=tm['label_match'] >= rc.label_match_goal and tm['false_pass_rate'] <= rc.false_pass_goal and dg['met'],
-               step_seconds={k: round(v, 1) for k, v in step_seconds.items()}, build_seconds=built,
-               train_steps=(read_stamp(train_dir) or {}).get('global_step'), config=cfg.source)
-    atomic_write_json(out/'report.json', rep)
-    figs = {}
-    fig = plot_curves(run_dir, 'fine-tuning the tiny Qwen3-VL'); fig.savefig(out/'training_curves.png', dpi=100); plt.close(fig)
+        pm = per_mission[m] = ticket_metrics(o)
+        pm['need_review_share'] = pm['need_review'] / max(pm['n_tickets'], 1)
+    return per_mission, outcomes, ticket_metrics(outcomes)
+
+def dense_summary(ev:dict, # `evaluate_answers` of the held-out dense answers
+                  rc:ReportSettings, # the report section: goal classes and goal
+                 ) -> dict:
+    "The report's dense entry: counts, category-aware F1@0.5 overall and per class, the goal, parse failures, box AP50."
+    rep = ev['report']; cat = rep['category']
+    return dict(n_images=rep['n_images'], n_truth=rep['n_truth'], n_pred=rep['n_pred'], f1_50=cat['overall']['at50']['f1'],
+                by_class={c: v['at50'] for c, v in cat['by_class'].items()}, goal=dense_goal(rep, rc.dense_goal_classes, rc.dense_f1_goal),
+                parse_failures=rep['parse_failures'], box_ap50=ev['box_ap']['AP50'])
+
+# %% ../nbs/15_demo.ipynb #6e9223f3
+def _save(fig, path):
+    import matplotlib.pyplot as plt
+    fig.savefig(path, dpi=100); plt.close(fig)
+
+def report_figures(cfg:DemoConfig, # the demo config
+                   out, # the report folder
+                   run_dir, # the training run folder
+                   ev:dict, preds:list, # `evaluate_answers` of the held-out dense answers, and `predict_examples`
+                   per_mission:dict, runs:dict, # `ticket_summary`'s per-mission metrics; {mission: Stage-B run folder}
+                  ) -> dict:
+    "Save the report's PNG figures into `out`: `{file name: caption}`."
+    from inspect_vl.train import plot_curves
+    from inspect_vl.stage_b.runner import plot_metrics
+    out, rc, figs = Path(out), cfg.report, {}
+    _save(plot_curves(run_dir, 'fine-tuning the tiny Qwen3-VL'), out/'training_curves.png')
     figs['training_curves.png'] = ('Training loss and token accuracy (logging.jsonl of the Accelerate loop); right: dense F1@0.5 and summary exact '
                                    'match of the answers generated on held-out samples at each evaluation (training.eval_generate).')
-    fig = plot_class_bars(ev['report']); fig.savefig(out/'dense_per_class.png', dpi=100); plt.close(fig)
-    figs['dense_per_class.png'] = f'Dense captions on the {dense["n_images"]} held-out images: precision, recall and F1 at IoU 0.50 per class (category-aware).'
+    _save(plot_class_bars(ev['report']), out/'dense_per_class.png')
+    figs['dense_per_class.png'] = f"Dense captions on the {ev['report']['n_images']} held-out images: precision, recall and F1 at IoU 0.50 per class (category-aware)."
+    _save(plot_pr_curves(ev['ap']), out/'dense_pr_curves.png')
+    figs['dense_pr_curves.png'] = ('Per-class precision-recall at IoU 0.50 (region / tube IoU), the objects of each answer ranked by emission order: '
+                                   'the answers carry no scores, and the order the model wrote them in is the only ranking they hold.')
     if rc.examples:
-        fig = plot_overlays(preds, ev, rc.examples); fig.savefig(out/'overlays.png', dpi=100); plt.close(fig)
+        _save(plot_overlays(preds, ev, rc.examples), out/'overlays.png')
         figs['overlays.png'] = 'Held-out images: what the model found (green), invented or misplaced (red) and missed (orange).'
-    fig = plot_ticket_metrics(per_mission, rc.label_match_goal, rc.false_pass_goal); fig.savefig(out/'stage_b_metrics.png', dpi=100); plt.close(fig)
+    _save(plot_ticket_metrics(per_mission, rc.label_match_goal, rc.false_pass_goal), out/'stage_b_metrics.png')
     figs['stage_b_metrics.png'] = 'Stage-B on the held-out tickets, per mission: ' + ', '.join(f'mission {i + 1} = {m}' for i, m in enumerate(runs)) + '.'
     for i, (m, run) in enumerate(runs.items(), 1):
         ax = plot_metrics(run); ax[0].figure.suptitle(f'mission {i}: accuracy and false-pass rate from metrics.jsonl', fontsize=9)
-        ax[0].figure.savefig(out/f'stage_b_run_{i}.png', dpi=100); plt.close(ax[0].figure)
+        _save(ax[0].figure, out/f'stage_b_run_{i}.png')
         figs[f'stage_b_run_{i}.png'] = f'{m}: metrics.jsonl windows and epochs (with and without the need-review tickets).'
-    if examples:
-        fig = plot_examples(examples); fig.savefig(out/'examples.png', dpi=100); plt.close(fig)
+    if examples := [e for e in preds if 'summary' in e]:
+        _save(plot_examples(examples), out/'examples.png')
         figs['examples.png'] = 'Validation images: truth (left) and the dense answer of the fine-tuned model (right).'
-    lines = ['# inspect_vl demo report', '', f'Config: `{cfg.source}`. Held-out tickets: {tm["n_tickets"]} '
-             f'({tm["n_fail"]} 不通过), {ss["n_images"]} images; {dense["n_images"]} held-out images for the dense captions. '
-             f'Wall time of this run: {seconds:.0f} s.', '',
+    return figs
+
+# %% ../nbs/15_demo.ipynb #9c79458b
+def report_head(cfg:DemoConfig, # the demo config
+                rep:dict, # the report dict (`write_report`)
+               ) -> list:
+    "The first lines of `report.md`: what was run, the goal table and the per-mission table."
+    rc, d, s = cfg.report, rep['dense'], rep.get('served')
+    lines = ['# inspect_vl demo report', '', f"Config: `{cfg.source}`. Held-out tickets: {rep['n_tickets']} ({rep['n_fail']} 不通过), "
+             f"{rep['n_images']} images; {d['n_images']} held-out images for the dense captions. Wall time of this run: {rep['seconds']:.0f} s.", '',
              '| figure | value (95 % interval) | goal |', '|---|---|---|',
-             f'| label match | {_pct(tm["label_match"])} {_ci(tm["label_match_ci95"])} | ≥ {_pct(rc.label_match_goal)} |',
-             f'| false-pass rate (false passes / 不通过 tickets) | {_pct(tm["false_pass_rate"])} ({tm["false_pass"]}/{tm["n_fail"]}) {_ci(tm["false_pass_ci95"])} | ≤ {_pct(rc.false_pass_goal)} |']
-    lines += [f'| dense F1@0.5 {c} (category-aware) | {_pct(v)} | ≥ {_pct(rc.dense_f1_goal)} |' for c, v in dg['f1_50'].items()]
-    lines += [f'| dense F1@0.5, all classes | {_pct(dense["f1_50"])} | |',
-              f'| need-review tickets | {tm["need_review"]} | |', f'| Stage-A exact summaries | {_pct(ss["summary_exact"])} of {ss["n_images"]} | |',
-              '', '| mission | tickets | label match | false pass | need review |', '|---|---|---|---|---|']
-    lines += [f'| {m} | {v["n_tickets"]} | {_pct(v["label_match"])} {_ci(v["label_match_ci95"])} | {v["false_pass"]}/{v["n_fail"]} {_ci(v["false_pass_ci95"])} | {v["need_review"]} |'
-              for m, v in per_mission.items()]
+             f"| label match | {_pct(rep['label_match'])} {_ci(rep['label_match_ci95'])} | ≥ {_pct(rc.label_match_goal)} |",
+             f"| false-pass rate (false passes / 不通过 tickets) | {_pct(rep['false_pass_rate'])} ({rep['false_pass']}/{rep['n_fail']}) "
+             f"{_ci(rep['false_pass_ci95'])} | ≤ {_pct(rc.false_pass_goal)} |"]
+    lines += [f'| dense F1@0.5 {c} (category-aware) | {_pct(v)} | ≥ {_pct(rc.dense_f1_goal)} |' for c, v in d['goal']['f1_50'].items()]
+    lines += [f"| dense F1@0.5, all classes | {_pct(d['f1_50'])} | |", f"| need-review tickets | {rep['need_review']} | |",
+              f"| Stage-A exact summaries | {_pct(rep['summary_exact'])} of {rep['n_images']} | |"]
+    lines += [f"| served == batch (tickets) | {s['equal']}/{s['n']} | {s['n']}/{s['n']} |"] if s else []
+    lines += ['', '| mission | tickets | label match | false pass | need review |', '|---|---|---|---|---|']
+    return lines + [f"| {m} | {v['n_tickets']} | {_pct(v['label_match'])} {_ci(v['label_match_ci95'])} | {v['false_pass']}/{v['n_fail']} "
+                    f"{_ci(v['false_pass_ci95'])} | {v['need_review']} |" for m, v in rep['per_mission'].items()]
+
+# %% ../nbs/15_demo.ipynb #ce7c5e94
+def report_markdown(cfg:DemoConfig, # the demo config
+                    rep:dict, # the report dict (`write_report`)
+                    outcomes:list, ev:dict, # every ticket's outcome (`ticket_summary`); `evaluate_answers` of the dense answers
+                    figs:dict, examples:list, # `report_figures`; the held-out predictions with a summary
+                   ) -> str:
+    "The whole `report.md`."
+    lines = report_head(cfg, rep)
     lines += ['', verdict_markdown([verdict_metrics(outcomes, g, n) for g in (True, False) for n in (True, False)]).replace('### ', '## ', 1)]
     lines += ['## Dense captions on the held-out images', '', dense_markdown(ev).split('\n', 2)[2]]
-    if curve:
+    if curve := rep['generation_curve']:
         lines += ['Generated on held-out samples during training (training.eval_generate):', '', '| step | dense F1@0.5 | summary exact |', '|---:|---:|---:|']
-        lines += [f"| {s} | {'' if d is None else _pct(d)} | {'' if x is None else _pct(x)} |" for s, d, x in curve]
+        lines += [f"| {c['step']} | {'' if c['dense_f1_50'] is None else _pct(c['dense_f1_50'])} | {'' if c['summary_exact'] is None else _pct(c['summary_exact'])} |"
+                  for c in curve]
+    st, built = rep['step_seconds'], rep['build_seconds']
     lines += ['', '| step | seconds (this run) | seconds (when built) |', '|---|---|---|']
-    lines += [f'| {k} | {step_seconds.get(k, 0):.1f} | {built.get(k) or 0:.1f} |' for k in ('world', 'model', 'train', 'stage_a', 'stage_b', 'report')]
+    lines += [f'| {k} | {st.get(k, 0):.1f} | {built.get(k) or 0:.1f} |' for k in ('world', 'model', 'train', 'stage_a', 'stage_b', 'serve', 'report')]
     for f, cap in figs.items(): lines += ['', f'![{f}]({f})', '', cap]
     if examples:
         lines += ['', '## Summaries of the examples', '', '| image | truth | predicted |', '|---|---|---|']
         lines += [f"| {Path(e['record']['images'][0]).name} | {e['record']['summary']} | {e['summary']} |" for e in examples]
-    wrong = [o for o in outcomes if o['verdict'] != o['label']]
     lines += ['', '## Tickets with a wrong verdict', '']
-    lines += [f"- `{o['ticket_key']}` ({o['mission']}): label {o['label']}, verdict {o['verdict']}: {o['reason']}" for o in wrong] or ['none']
-    atomic_write_text(out/'report.md', '\n'.join(lines) + '\n')
+    lines += [f"- `{o['ticket_key']}` ({o['mission']}): label {o['label']}, verdict {o['verdict']}: {o['reason']}" for o in outcomes if o['verdict'] != o['label']] or ['none']
+    if (s := rep.get('served')) and s['mismatches']:
+        lines += ['', '## Served answers that differ from the batch path', ''] + [f"- `{x['ticket_key']}` {x['field']}: batch {x['batch']!r}, served {x['served']!r}" for x in s['mismatches']]
+    return '\n'.join(lines) + '\n'
+
+# %% ../nbs/15_demo.ipynb #d46eb85b
+def write_report(cfg:DemoConfig, # the demo config
+                 out, world, train_dir, stage_a, # the demo folder and its world, train and Stage-A step folders
+                 runs:dict, preds:list, # {mission: Stage-B run folder}; `predict_examples`
+                 seconds:float, step_seconds:dict, # wall time so far; seconds per step of this run
+                 served:dict=None, # `serve_check` (None: not checked)
+                ) -> dict:
+    "Write `report.json`, `report.md` and the PNG plots into `out`; returns the report dict."
+    import matplotlib; matplotlib.use('Agg')
+    out, rc = Path(out), cfg.report
+    per_mission, outcomes, tm = ticket_summary(runs, stage_a)
+    ss = summary_scores(stage_a, world, cfg.world.missions)
+    ev = evaluate_answers([e['record'] for e in preds], [e['dense_text'] for e in preds])
+    dense, run_dir = dense_summary(ev, rc), Path(read_stamp(train_dir)['run_dir'])
+    rep = dict(label_match=tm['label_match'], label_match_ci95=tm['label_match_ci95'], false_pass_rate=tm['false_pass_rate'],
+               false_pass_ci95=tm['false_pass_ci95'], n_tickets=tm['n_tickets'], need_review=tm['need_review'],
+               seconds=round(seconds, 1), false_pass=tm['false_pass'], false_fail=tm['false_fail'], n_fail=tm['n_fail'], no_verdict=tm['no_verdict'],
+               summary_exact=ss['summary_exact'], n_images=ss['n_images'], per_mission=per_mission, dense=dense,
+               generation_curve=[dict(step=s, dense_f1_50=d, summary_exact=x) for s, d, x in generation_curve(run_dir)],
+               goals=dict(label_match=rc.label_match_goal, false_pass_rate=rc.false_pass_goal, dense_f1_50=rc.dense_f1_goal),
+               meets_goals=tm['label_match'] >= rc.label_match_goal and tm['false_pass_rate'] <= rc.false_pass_goal and dense['goal']['met'],
+               step_seconds={k: round(v, 1) for k, v in step_seconds.items()},
+               build_seconds={k: (read_stamp(Path(out)/k) or {}).get('seconds') for k in ('world', 'model', 'train', 'stage_a', 'stage_b')},
+               train_steps=(read_stamp(train_dir) or {}).get('global_step'), config=cfg.source)
+    if served is not None: rep['served'] = dict(n=served['n'], equal=served['equal'], mismatches=served['mismatches'][:10])
+    atomic_write_json(out/'report.json', rep)
+    figs = report_figures(cfg, out, run_dir, ev, preds, per_mission, runs)
+    atomic_write_text(out/'report.md', report_markdown(cfg, rep, outcomes, ev, figs, [e for e in preds if 'summary' in e]))
     return rep
 
 # %% ../nbs/15_demo.ipynb #3f6179a0
@@ -687,6 +786,7 @@ def report_table(rep:dict) -> str:
     rows += [('dense F1@0.5 all classes', _pct(rep['dense']['f1_50']), '', ''),
              ('tickets', str(rep['n_tickets']), '', ''), ('need review', str(rep['need_review']), '', ''),
              ('Stage-A exact summaries', f"{_pct(rep['summary_exact'])} of {rep['n_images']}", '', ''),
+             *([('served == batch', f"{rep['served']['equal']}/{rep['served']['n']}", '', ok(rep['served']['equal'] == rep['served']['n']))] if 'served' in rep else []),
              ('seconds', f"{rep['seconds']:.0f}", '', '')]
     w = [max(len(r[i]) for r in rows) for i in range(4)]
     return '\n'.join(f'{a:<{w[0]}}  {b:>{w[1]}}  {c:<{w[2]}}  {d}'.rstrip() for a, b, c, d in rows)
@@ -698,15 +798,9 @@ def serve_command(checkpoint, # the fine-tuned model folder
     "The one command that serves the demo's model (the demo trains on the compact prompts)."
     return f'inspect-vl serve {checkpoint} --guidance {guidance} --compact-prompts'
 
-def run_demo(cfg:DemoConfig=None, # the demo config (default: the packaged one)
-             out='runs/demo', # output folder; steps already built there are reused
-             progress:bool=True, # tqdm bars
-             fresh:bool=False, # rebuild every step
-            ) -> dict:
-    "World → tiny model → fine-tune → Stage-A → Stage-B → report; returns the report dict (also `out/report.json`)."
+def _begin_run(cfg:DemoConfig, out, fresh:bool):
+    "Prepare `out` (emptied when `fresh`), write the resolved `demo.yaml`, set torch threads and quiet the libraries."
     import torch, logging
-    cfg = cfg or load_demo_config()
-    out = Path(out); t0 = time.perf_counter()
     if fresh: shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out/'demo.yaml', f'# the resolved demo config (from {cfg.source}); `inspect-vl demo --config` reads it back\n'
@@ -714,6 +808,28 @@ def run_demo(cfg:DemoConfig=None, # the demo config (default: the packaged one)
     torch.set_num_threads(cfg.threads)
     os.environ.setdefault('TOKENIZERS_PARALLELISM', 'false')
     logging.getLogger('transformers').setLevel(logging.ERROR)
+
+def _held_out(cfg:DemoConfig, out, world, runs:dict, shared, progress:bool) -> tuple:
+    "The held-out dense answers (and example summaries), then the serve check: each cached under the stamps it is built from."
+    def answer():
+        with _tqdm(total=1, desc='held-out dense answers', disable=not progress) as bar: p = predict_examples(shared(), cfg, world, cfg.report.examples); bar.update(1)
+        return p
+    def serve():
+        with _tqdm(total=1, desc='served == batch', disable=not progress) as bar:
+            s = serve_check(cfg, shared(), world, out/'stage_a', runs, out/'stage_b'/'guidance.json'); bar.update(1)
+        return s
+    preds = cached_step(out/'predictions.json', stamp_key('predictions', cfg.report.examples, read_stamp(out/'train')['key']), answer, 'predictions')
+    return preds, cached_step(out/'serve_check.json', stamp_key('serve_check', read_stamp(out/'stage_b')['key']), serve)
+
+def run_demo(cfg:DemoConfig=None, # the demo config (default: the packaged one)
+             out='runs/demo', # output folder; steps already built there are reused
+             progress:bool=True, # tqdm bars
+             fresh:bool=False, # rebuild every step
+            ) -> dict:
+    "World → tiny model → fine-tune → Stage-A → Stage-B → served == batch → report; returns the report dict (also `out/report.json`)."
+    cfg = cfg or load_demo_config()
+    out = Path(out); t0 = time.perf_counter()
+    _begin_run(cfg, out, fresh)
     steps, t = {}, time.perf_counter()
     def lap(name):
         nonlocal t
@@ -732,17 +848,9 @@ def run_demo(cfg:DemoConfig=None, # the demo config (default: the packaged one)
     sb_key = stamp_key('stage_b', cfg.stage_b, read_stamp(stage_a)['key'])
     runs = run_stage_b_step(cfg, out, stage_a, out/'train', shared() if not is_built(out/'stage_b', sb_key) else None, progress)
     lap('stage_b')
-    ex_key = stamp_key('predictions', cfg.report.examples, read_stamp(out/'train')['key'])
-    ex_file = out/'predictions.json'
-    try: cached = json.loads(ex_file.read_text(encoding='utf-8')) if ex_file.is_file() else None
-    except ValueError: cached = None
-    if cached and cached.get('key') == ex_key: preds = cached['predictions']
-    else:
-        with _tqdm(total=1, desc='held-out dense answers', disable=not progress) as bar:
-            preds = predict_examples(shared(), cfg, world, cfg.report.examples); bar.update(1)
-        atomic_write_json(ex_file, dict(key=ex_key, predictions=preds))
+    preds, served = _held_out(cfg, out, world, runs, shared, progress); lap('serve')
     steps['report'] = 0.0
-    rep = write_report(cfg, out, world, out/'train', stage_a, runs, preds, time.perf_counter() - t0, steps)
+    rep = write_report(cfg, out, world, out/'train', stage_a, runs, preds, time.perf_counter() - t0, steps, served)
     lap('report')
     rep['serve_command'] = serve_command(ckpt, out/'stage_b'/'guidance.json')
     rep['seconds'] = round(time.perf_counter() - t0, 1); rep['step_seconds'] = {k: round(v, 1) for k, v in steps.items()}

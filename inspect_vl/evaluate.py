@@ -25,7 +25,7 @@ __all__ = ['FAILURE_REASONS', 'FAMILY', 'THRESHOLDS', 'PRIMARY', 'MODES', 'COCO_
            'evaluate_dense', 'emission_scores', 'xywh', 'box_iou_xywh', 'coco_ap', 'coco_truth', 'coco_results',
            'dense_ap', 'desc_attributes', 'matched_pairs', 'attribute_accuracy', 'attribute_confusion',
            'summary_entries', 'evaluate_summaries', 'wilson', 'rate', 'verdict_rows', 'verdict_metrics', 'overlay',
-           'png_bytes', 'plot_class_bars', 'evaluate_answers', 'dense_markdown', 'summary_markdown',
+           'png_bytes', 'plot_class_bars', 'plot_pr_curves', 'evaluate_answers', 'dense_markdown', 'summary_markdown',
            'attributes_markdown', 'verdict_markdown', 'EvalInputError', 'run_eval', 'eval_cli']
 
 # %% ../nbs/14a_evaluate.ipynb #89ccef8e
@@ -408,6 +408,20 @@ def _flatten(per_image:list, cats:dict, scores:list=None) -> _Side:
             if scores is not None: sc.append(scores[i][j])
     return _Side(np.asarray(img, np.int64), np.asarray(cat, np.int64), geo, np.asarray(sc, np.float64) if scores is not None else None)
 
+# %% ../nbs/14a_evaluate.ipynb #b152e716
+def _rank_detections(dt:_Side, n_cats:int, max_dets:int) -> tuple:
+    "Detections per (image, category) by score (stable), truncated to `max_dets`: (order, group key, rank within the group)."
+    o = np.lexsort((np.arange(len(dt.img)), -dt.score, dt.cat, dt.img)) if len(dt.img) else np.zeros(0, np.int64)
+    key_d = dt.img[o] * n_cats + dt.cat[o]
+    start = np.r_[0, np.flatnonzero(np.diff(key_d)) + 1] if len(o) else np.zeros(0, np.int64)
+    rank = np.arange(len(o)) - np.repeat(start, np.diff(np.r_[start, len(o)])) if len(o) else np.zeros(0, np.int64)
+    keep = rank < max_dets
+    return o[keep], key_d[keep], rank[keep]
+
+def _runs(keys:np.ndarray) -> tuple:
+    "First position and count of each key in the sorted `keys`."
+    return {k: s for k, s in zip(*np.unique(keys, return_index=True))}, Counter(keys.tolist())
+
 # %% ../nbs/14a_evaluate.ipynb #8e49a7fc
 def coco_ap(truths:list, # per image: [(category, geometry)] ; geometry = [x, y, w, h] for iou='bbox'
             preds:list, # per image: [(category, geometry)]
@@ -422,17 +436,11 @@ def coco_ap(truths:list, # per image: [(category, geometry)] ; geometry = [x, y,
     names = sorted({c for objs in list(truths) + list(preds) for c, _ in objs})
     cats = {c: k for k, c in enumerate(names)}
     gt, dt = _flatten(truths, cats), _flatten(preds, cats, scores)
-    # detections: per (image, category) by score (stable), truncated to max_dets; rank within the group
-    o = np.lexsort((np.arange(len(dt.img)), -dt.score, dt.cat, dt.img)) if len(dt.img) else np.zeros(0, np.int64)
-    key_d = dt.img[o] * len(names) + dt.cat[o]
-    start = np.r_[0, np.flatnonzero(np.diff(key_d)) + 1] if len(o) else np.zeros(0, np.int64)
-    rank = np.arange(len(o)) - np.repeat(start, np.diff(np.r_[start, len(o)])) if len(o) else np.zeros(0, np.int64)
-    keep = rank < max_dets; o, key_d, rank = o[keep], key_d[keep], rank[keep]
+    o, key_d, rank = _rank_detections(dt, len(names), max_dets)
     og = np.lexsort((np.arange(len(gt.img)), gt.cat, gt.img)) if len(gt.img) else np.zeros(0, np.int64)
     key_g = gt.img[og] * len(names) + gt.cat[og]
     groups = np.unique(np.r_[key_d, key_g])
-    gd = {k: s for k, s in zip(*np.unique(key_d, return_index=True))}; nd_of = Counter(key_d.tolist())
-    gg = {k: s for k, s in zip(*np.unique(key_g, return_index=True))}; ng_of = Counter(key_g.tolist())
+    (gd, nd_of), (gg, ng_of) = _runs(key_d), _runs(key_g)
     nd = np.array([nd_of.get(k, 0) for k in groups], np.int64); ng = np.array([ng_of.get(k, 0) for k in groups], np.int64)
     T = len(COCO_IOU_THRS)
     dtm = np.zeros((T, len(o)), bool)
@@ -478,6 +486,7 @@ def _accumulate(dtm, score, img, rank, cat, npig, names) -> dict:
     t50, t75 = np.flatnonzero(COCO_IOU_THRS == .5), np.flatnonzero(COCO_IOU_THRS == .75)
     return {'AP': mean(precision), 'AP50': mean(precision[t50]), 'AP75': mean(precision[t75]), 'AR100': mean(recall),
             'per_class': {names[k]: float(precision[:, :, k].mean()) for k in range(K) if npig[k]},
+            'pr50': {names[k]: precision[t50[0], :, k].tolist() for k in range(K) if npig[k]},   # PR curve at IoU .50, 101 recall points
             'ranking': 'emission order: score = 1 - rank/n within an image'}
 
 # %% ../nbs/14a_evaluate.ipynb #06b45e32
@@ -703,6 +712,21 @@ def plot_class_bars(report:dict, # `dense_report`
     fig.tight_layout()
     return fig
 
+# %% ../nbs/14a_evaluate.ipynb #9622c886
+def plot_pr_curves(ap:dict, # `coco_ap` / `dense_ap` result (its `pr50` curves)
+                   labels:dict=None, # category -> legend label (None: `CATEGORY_LABELS`, else the name itself)
+                  ):
+    "Per-class precision against recall at IoU 0.50 (101 COCO recall points; emission-order ranking) as a matplotlib figure."
+    import matplotlib.pyplot as plt
+    labels = CATEGORY_LABELS if labels is None else labels
+    fig, ax = plt.subplots(figsize=(4.6, 3.0))
+    for name, p in ap['pr50'].items():
+        ax.step(COCO_REC_THRS, p, where='post', label=f"{labels.get(name, name)} (AP50 {100 * np.mean(p):.0f})")
+    ax.set_xlim(0, 1); ax.set_ylim(0, 1.05); ax.set_xlabel('recall'); ax.set_ylabel('precision at IoU 0.50')
+    ax.legend(fontsize=7, loc='lower left'); ax.set_title('per class, ranked by emission order', fontsize=9)
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/14a_evaluate.ipynb #26d83ba6
 def evaluate_answers(records:list, # truth records: width, height, objects (pixels)
                      answers:list, # the model's dense answer text per record
@@ -799,6 +823,36 @@ def _summary_pairs(path):
         else: raise EvalInputError(f'{path}: row {n}: needs "per_image" (Stage-A rows) or "images" and "summary" (records)')
     return out
 
+# %% ../nbs/14a_evaluate.ipynb #4c76c7b5
+def _eval_dense(truth, pred, out:Path, frame:str, tol:float, coco_file, overlays:int, confusion:str) -> tuple:
+    "`run_eval`'s dense kind: (metrics, markdown); writes the figures (and the COCO files) into `out`."
+    recs, answers, n_missing = _dense_inputs(truth, pred)
+    ev = evaluate_answers(recs, answers, frame, tol)
+    pairs, conf = matched_pairs(ev['truths'], ev['preds'], ev['matches']), {}
+    for spec in filter(None, (confusion or '').split(';')):
+        cat, sep, key = spec.rpartition(':')
+        if not sep or not cat or not key: raise EvalInputError(f'--confusion {spec!r}: write category:key, e.g. 挡风板:3')
+        conf[spec] = attribute_confusion(pairs, cat, key)
+    res = {'kind': 'dense', 'frame': frame, 'tol': tol, 'missing_predictions': n_missing, **ev['report'], 'ap': ev['ap'],
+           'box_ap': ev['box_ap'], 'attributes': ev['attributes'], 'confusion': conf}
+    md = dense_markdown(ev) + '\n' + attributes_markdown(ev['attributes'], conf)
+    import matplotlib.pyplot as plt
+    fig = plot_class_bars(ev['report']); fig.savefig(out/'f1_per_class.png', dpi=90); plt.close(fig)
+    fig = plot_pr_curves(ev['ap']); fig.savefig(out/'pr_per_class.png', dpi=90); plt.close(fig)
+    from PIL import Image
+    root = Path(truth).parent
+    for i, r in enumerate(recs[:overlays]):
+        im = Image.open(root/r['images'][0])
+        (out/f'overlay_{i}.png').write_bytes(png_bytes(overlay(im, ev['truths'][i], ev['preds'][i], ev['matches'][i]['category'][0])))
+    if coco_file:
+        gt = coco_truth(ev['truths'], [(r['width'], r['height']) for r in recs],
+                        sorted({desc_category(o['desc']) for objs in ev['truths'] + ev['preds'] for o in objs}), [r['images'][0] for r in recs])
+        found = coco_results(ev['preds'], [c['name'] for c in gt['categories']])
+        atomic_write_json(coco_file, found); atomic_write_json(Path(coco_file).parent/'coco_truth.json', gt)
+        res['coco_results'] = {'file': str(coco_file), 'n': len(found)}
+    return res, md
+
+
 # %% ../nbs/14a_evaluate.ipynb #1c22800a
 def run_eval(kind:str, # dense, summary or verdict
              truth, pred, # the truth and prediction JSONL files (see `eval_cli`)
@@ -813,30 +867,7 @@ def run_eval(kind:str, # dense, summary or verdict
     if kind not in ('dense', 'summary', 'verdict'): raise EvalInputError(f"kind {kind!r}: use dense, summary or verdict")
     if str(frame).lower() not in ('norm1000', 'norm100', 'pixel', 'none'): raise EvalInputError(f'--frame {frame!r}: use norm1000, norm100 or pixel (none)')
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    if kind == 'dense':
-        recs, answers, n_missing = _dense_inputs(truth, pred)
-        ev = evaluate_answers(recs, answers, frame, tol)
-        pairs, conf = matched_pairs(ev['truths'], ev['preds'], ev['matches']), {}
-        for spec in filter(None, (confusion or '').split(';')):
-            cat, sep, key = spec.rpartition(':')
-            if not sep or not cat or not key: raise EvalInputError(f'--confusion {spec!r}: write category:key, e.g. 挡风板:3')
-            conf[spec] = attribute_confusion(pairs, cat, key)
-        res = {'kind': 'dense', 'frame': frame, 'tol': tol, 'missing_predictions': n_missing, **ev['report'], 'ap': ev['ap'],
-               'box_ap': ev['box_ap'], 'attributes': ev['attributes'], 'confusion': conf}
-        md = dense_markdown(ev) + '\n' + attributes_markdown(ev['attributes'], conf)
-        import matplotlib.pyplot as plt
-        fig = plot_class_bars(ev['report']); fig.savefig(out/'f1_per_class.png', dpi=90); plt.close(fig)
-        from PIL import Image
-        root = Path(truth).parent
-        for i, r in enumerate(recs[:overlays]):
-            im = Image.open(root/r['images'][0])
-            (out/f'overlay_{i}.png').write_bytes(png_bytes(overlay(im, ev['truths'][i], ev['preds'][i], ev['matches'][i]['category'][0])))
-        if coco_file:
-            gt = coco_truth(ev['truths'], [(r['width'], r['height']) for r in recs],
-                            sorted({desc_category(o['desc']) for objs in ev['truths'] + ev['preds'] for o in objs}), [r['images'][0] for r in recs])
-            found = coco_results(ev['preds'], [c['name'] for c in gt['categories']])
-            atomic_write_json(coco_file, found); atomic_write_json(Path(coco_file).parent/'coco_truth.json', gt)
-            res['coco_results'] = {'file': str(coco_file), 'n': len(found)}
+    if kind == 'dense': res, md = _eval_dense(truth, pred, out, frame, tol, coco_file, overlays, confusion)
     elif kind == 'summary':
         t, p = _summary_pairs(truth), _summary_pairs(pred)
         unknown = sorted(set(p) - set(t))
