@@ -28,7 +28,7 @@ __all__ = ['FAILURE_REASONS', 'FAMILY', 'THRESHOLDS', 'PRIMARY', 'MODES', 'COCO_
            'png_bytes', 'plot_class_bars', 'plot_pr_curves', 'evaluate_answers', 'dense_markdown', 'summary_markdown',
            'attributes_markdown', 'verdict_markdown', 'EvalInputError', 'run_eval', 'eval_cli']
 
-# %% ../nbs/14a_evaluate.ipynb #89ccef8e
+# %% ../nbs/14a_evaluate.ipynb #a82d99e7
 FAILURE_REASONS = {
     'invalid_json': 'the answer is not valid JSON',
     'not_a_mapping': 'the answer is not a JSON object of object_N entries',
@@ -52,6 +52,7 @@ FAILURE_REASONS = {
 }
 _FIELDS = frozenset(('desc', 'line_points') + GEOMETRY_KEYS)
 
+# %% ../nbs/14a_evaluate.ipynb #d943da3b
 @dataclass
 class ParseFailure:
     "One entry (or the whole answer) the parser refused, with its reason code and the detail."
@@ -59,6 +60,7 @@ class ParseFailure:
     reason: str      # a key of `FAILURE_REASONS`
     detail: str = '' # what exactly was wrong
 
+# %% ../nbs/14a_evaluate.ipynb #89ccef8e
 @dataclass
 class DenseParse:
     "A parsed dense answer: objects in pixels and on the 0–999 grid (same order as written) and the refused entries."
@@ -67,18 +69,21 @@ class DenseParse:
     failures: list = field(default_factory=list)  # `ParseFailure`s
     n_entries: int = 0                            # object_N entries seen
 
-# %% ../nbs/14a_evaluate.ipynb #a9b0f22e
+# %% ../nbs/14a_evaluate.ipynb #c603f9aa
 class _Obj(dict):
     "A decoded JSON object that remembers keys it was given more than once."
     dups = ()
 
+# %% ../nbs/14a_evaluate.ipynb #a1dcc832
 def _hook(pairs):
     d = _Obj(pairs)
     if len(d) < len(pairs): d.dups = tuple(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
     return d
 
+# %% ../nbs/14a_evaluate.ipynb #47351cee
 def _is_num(x): return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
 
+# %% ../nbs/14a_evaluate.ipynb #8db47086
 def _flat_numbers(v, kind:str) -> tuple:
     "`(flat numbers, None)` of a geometry value, or `(None, (reason, detail))`; poly and line may be flat or [x, y] pairs."
     if not isinstance(v, list) or not v: return None, ('non_numeric', f'{kind} is {v!r}, not a non-empty list of numbers')
@@ -90,6 +95,7 @@ def _flat_numbers(v, kind:str) -> tuple:
     if bad is not None: return None, ('non_numeric', f'{kind}: {v[bad]!r} is not a finite number')
     return v, None
 
+# %% ../nbs/14a_evaluate.ipynb #a9b0f22e
 def _shape_problem(kind:str, v:list, entry:dict):
     "`(reason, detail)` when the numbers of a geometry do not make that geometry, else None."
     n = len(v)
@@ -106,9 +112,10 @@ def _shape_problem(kind:str, v:list, entry:dict):
             return 'line_points_mismatch', f'line_points = {entry["line_points"]!r} but line has {n // 2} points'
     return None
 
-# %% ../nbs/14a_evaluate.ipynb #ed9d3e1d
+# %% ../nbs/14a_evaluate.ipynb #d7705ba9
 def _frame_size(frame, width, height): return {'norm1000': (1000, 1000), 'norm100': (100, 100), 'pixel': (width, height)}[frame]
 
+# %% ../nbs/14a_evaluate.ipynb #b22265b5
 def _to_grid(v:list, frame:str, width:int, height:int) -> list:
     "Flat coordinates of `frame` on the 0–999 grid (ints)."
     a = np.asarray(v, dtype=float)
@@ -116,13 +123,14 @@ def _to_grid(v:list, frame:str, width:int, height:int) -> list:
     elif frame == 'norm100': a = a * 10
     return np.clip(np.rint(a), 0, 999).astype(np.int64).tolist()
 
+# %% ../nbs/14a_evaluate.ipynb #ed9d3e1d
 def _to_pixels(v:list, frame:str, width:int, height:int) -> list:
     "Flat coordinates of `frame` in pixels of a width×height image."
     if frame == 'pixel': return [int(x) if float(x).is_integer() else float(x) for x in v]
     if frame == 'norm100': v = [x * 10 for x in v]
     return [int(x) for x in from_norm1000(v, width, height)]
 
-# %% ../nbs/14a_evaluate.ipynb #ca2ee949
+# %% ../nbs/14a_evaluate.ipynb #dec35985
 def _parse_entry(key, e, frame, width, height):
     "`(pixel object, grid object)` of one object_N entry, or a `ParseFailure`."
     fail = lambda r, d='': ParseFailure(key, r, d)
@@ -146,8 +154,10 @@ def _parse_entry(key, e, frame, width, height):
     desc = d.strip()
     return {'desc': desc, kind: _to_pixels(v, frame, width, height)}, {'desc': desc, kind: _to_grid(v, frame, width, height)}
 
+# %% ../nbs/14a_evaluate.ipynb #da167e87
 _KEY = re.compile(r'^object_[1-9][0-9]*$')
 
+# %% ../nbs/14a_evaluate.ipynb #9a799764
 def parse_dense_answer(text:str, # the model's dense answer
                        width:int, height:int, # pixel size of the image it describes
                        frame:str='norm1000', # coordinate frame of the answer: norm1000, norm100 or pixel (none)
@@ -172,6 +182,7 @@ def parse_dense_answer(text:str, # the model's dense answer
         else: out.objects.append(r[0]); out.grid.append(r[1])
     return out
 
+# %% ../nbs/14a_evaluate.ipynb #ca2ee949
 def dense_objects(text:str, # the model's dense answer
                   width:int, height:int, # pixel size of the image
                   frame:str='norm1000', # the answer's coordinate frame
@@ -179,15 +190,17 @@ def dense_objects(text:str, # the model's dense answer
     "The pixel objects of a dense answer (failures dropped): the drop-in for code that only needs the objects."
     return parse_dense_answer(text, width, height, frame).objects
 
-# %% ../nbs/14a_evaluate.ipynb #23f29519
+# %% ../nbs/14a_evaluate.ipynb #52c7eb5c
 FAMILY = {'bbox_2d': 'region', 'poly': 'region', 'line': 'line'}
 
+# %% ../nbs/14a_evaluate.ipynb #d6616ea7
 def grid_objects(objects:list, # contract objects in pixels
                  width:int, height:int, # the image's pixel size
                 ) -> list:
     "Pixel contract objects on the 0–999 grid (the frame the overlaps use)."
     return [{'desc': o['desc'], (k := geometry_kind(o)): _to_grid(o[k], 'pixel', width, height)} for o in objects]
 
+# %% ../nbs/14a_evaluate.ipynb #2912f9f3
 @dataclass
 class GridMask:
     "One object drawn on the grid: its family, the top-left cell of its mask, the mask and its cell count."
@@ -197,6 +210,7 @@ class GridMask:
     mask: np.ndarray
     area: int
 
+# %% ../nbs/14a_evaluate.ipynb #5b489026
 def grid_mask(obj:dict, # an object with grid coordinates (0–999)
               tol:float=8., # a line's tube is max(1, round(2·tol)) cells wide
              ) -> GridMask:
@@ -205,6 +219,7 @@ def grid_mask(obj:dict, # an object with grid coordinates (0–999)
     x0, y0, m = object_mask(obj, line_width=max(1, round(2 * tol)), limit=(1000, 1000))
     return GridMask(FAMILY[kind], int(x0), int(y0), m, int(m.sum()))
 
+# %% ../nbs/14a_evaluate.ipynb #ce69b20e
 def mask_iou(a:GridMask, b:GridMask, # two drawn objects
             ) -> float:
     "IoU of two grid masks (0 across families or when their rectangles do not meet)."
@@ -215,6 +230,7 @@ def mask_iou(a:GridMask, b:GridMask, # two drawn objects
     inter = int(np.count_nonzero(a.mask[ya - a.y0:yb - a.y0, xa - a.x0:xb - a.x0] & b.mask[ya - b.y0:yb - b.y0, xa - b.x0:xb - b.x0]))
     return inter / (a.area + b.area - inter) if inter else 0.
 
+# %% ../nbs/14a_evaluate.ipynb #23f29519
 def overlap_matrix(truths:list, preds:list, # grid objects of one image
                    tol:float=8., # line tube half-width in grid cells
                   ) -> np.ndarray:
@@ -222,16 +238,18 @@ def overlap_matrix(truths:list, preds:list, # grid objects of one image
     A, B = [grid_mask(o, tol) for o in truths], [grid_mask(o, tol) for o in preds]
     return np.array([[mask_iou(a, b) for b in B] for a in A], dtype=float).reshape(len(A), len(B))
 
-# %% ../nbs/14a_evaluate.ipynb #a16b88fa
+# %% ../nbs/14a_evaluate.ipynb #f2b58bfd
 THRESHOLDS = tuple(round(0.5 + 0.05 * i, 2) for i in range(10))   # 0.50, 0.55, …, 0.95
 PRIMARY = 0.5
 MODES = ('localization', 'category', 'desc')   # class-agnostic; same category; same whole desc (every attribute too)
 
+# %% ../nbs/14a_evaluate.ipynb #d6d51534
 def desc_category(desc:str, # an object's desc, e.g. 挡风板/华为,显示完整,安装方向正确
                  ) -> str:
     "The category of a desc: the text before its first `/`."
     return desc.split('/', 1)[0].strip()
 
+# %% ../nbs/14a_evaluate.ipynb #c8fff1f5
 def greedy_match(iou:np.ndarray, # truths × predictions overlaps
                  thr:float, # a pair needs IoU ≥ thr
                  allowed:np.ndarray=None, # truths × predictions bools: pairs that may match (None: all)
@@ -247,6 +265,7 @@ def greedy_match(iou:np.ndarray, # truths × predictions overlaps
         ut.add(t); up.add(p); pairs.append((t, p))
     return sorted(pairs)
 
+# %% ../nbs/14a_evaluate.ipynb #a16b88fa
 def allowed_pairs(truths:list, preds:list, # objects with a desc
                   mode:str, # one of `MODES`
                  ) -> np.ndarray|None:
@@ -257,7 +276,7 @@ def allowed_pairs(truths:list, preds:list, # objects with a desc
     a, b = [key(o['desc']) for o in truths], [key(o['desc']) for o in preds]
     return np.array([[x == y for y in b] for x in a], dtype=bool).reshape(len(a), len(b))
 
-# %% ../nbs/14a_evaluate.ipynb #f07f6fb1
+# %% ../nbs/14a_evaluate.ipynb #abf4b335
 def match_image(truths:list, preds:list, # grid objects of one image
                 thresholds=THRESHOLDS, # IoU thresholds
                 modes=MODES, # matching modes (see `allowed_pairs`)
@@ -271,6 +290,7 @@ def match_image(truths:list, preds:list, # grid objects of one image
         out[m] = [greedy_match(iou, t, ok) for t in thresholds]
     return out
 
+# %% ../nbs/14a_evaluate.ipynb #7644f6ac
 def prf(tp_pred:int, n_pred:int, # matched predictions, predictions
         tp_truth:int, n_truth:int, # matched truths, truths
        ) -> dict:
@@ -279,6 +299,7 @@ def prf(tp_pred:int, n_pred:int, # matched predictions, predictions
     r = tp_truth / n_truth if n_truth else 0.
     return {'precision': p, 'recall': r, 'f1': 2 * p * r / (p + r) if p + r else 0.}
 
+# %% ../nbs/14a_evaluate.ipynb #f07f6fb1
 @dataclass
 class DenseCounts:
     "Counts of a dense evaluation, added up image by image (see `add`)."
@@ -306,7 +327,7 @@ class DenseCounts:
                     self.tp.update((m, k, 'truth', g) for g in groups(truths[t]))
                     self.tp.update((m, k, 'pred', g) for g in groups(preds[p]))
 
-# %% ../nbs/14a_evaluate.ipynb #14fffdc0
+# %% ../nbs/14a_evaluate.ipynb #661a05af
 def _group_table(c:DenseCounts, m:str, g:str) -> dict:
     rows = [prf(c.tp[m, k, 'pred', g], c.n['pred', g], c.tp[m, k, 'truth', g], c.n['truth', g]) for k in range(len(c.thresholds))]
     out = {key: [r[key] for r in rows] for key in ('precision', 'recall', 'f1')}
@@ -316,6 +337,7 @@ def _group_table(c:DenseCounts, m:str, g:str) -> dict:
     out['n_truth'], out['n_pred'] = c.n['truth', g], c.n['pred', g]
     return out
 
+# %% ../nbs/14a_evaluate.ipynb #5759cb55
 def dense_report(c:DenseCounts, # counts added up over the images
                 ) -> dict:
     "JSON-able figures of a dense evaluation: per mode overall / by_type / by_class tables, count error, failures."
@@ -331,6 +353,7 @@ def dense_report(c:DenseCounts, # counts added up over the images
     rep['parse_failures'] = dict(sorted(c.failures.items()))
     return rep
 
+# %% ../nbs/14a_evaluate.ipynb #14fffdc0
 def evaluate_dense(truths:list, # per image: grid objects of the truth
                    preds:list, # per image: grid objects of the prediction (same order)
                    failures:list=None, # per image: its `ParseFailure`s (optional)
@@ -346,15 +369,17 @@ def evaluate_dense(truths:list, # per image: grid objects of the truth
         c.add(t, p, r, failures[i] if failures else ()); matches.append(r)
     return dense_report(c), matches
 
-# %% ../nbs/14a_evaluate.ipynb #d3ac10bd
+# %% ../nbs/14a_evaluate.ipynb #84a564a5
 def emission_scores(n:int, # objects in the answer
                    ) -> list:
     "Scores of `n` objects in the order they were written: 1 − rank/n (1.0 for the first)."
     return [1 - r / n for r in range(n)]
 
+# %% ../nbs/14a_evaluate.ipynb #f00a2a52
 COCO_IOU_THRS = np.linspace(.5, 0.95, int(np.round((0.95 - .5) / .05)) + 1, endpoint=True)   # pycocotools' own values
 COCO_REC_THRS = np.linspace(.0, 1.00, int(np.round((1.00 - .0) / .01)) + 1, endpoint=True)
 
+# %% ../nbs/14a_evaluate.ipynb #d3ac10bd
 def xywh(obj:dict, # a pixel object (box, polygon or line)
         ) -> list:
     "The enclosing box of a pixel object as COCO's [x, y, width, height]."
@@ -375,7 +400,7 @@ def box_iou_xywh(d:np.ndarray, # detections (…, D, 4) as [x, y, w, h]
     with np.errstate(divide='ignore', invalid='ignore'): o = i / u
     return np.where((w > 0) & (h > 0), o, 0.)
 
-# %% ../nbs/14a_evaluate.ipynb #44265f2e
+# %% ../nbs/14a_evaluate.ipynb #bdcffbfb
 def _greedy_slots(ious:np.ndarray, nd:np.ndarray, thrs:np.ndarray) -> np.ndarray:
     "COCOeval's per-detection greedy match for C groups at once: ious (C, D, G), padded truths < 0; dtm (C, T, D)."
     C, D, G = ious.shape
@@ -392,6 +417,7 @@ def _greedy_slots(ious:np.ndarray, nd:np.ndarray, thrs:np.ndarray) -> np.ndarray
         gtm[c, t, G - 1 - j[c, t]] = True; dtm[:, :, d] = has
     return dtm
 
+# %% ../nbs/14a_evaluate.ipynb #d45c5d74
 @dataclass
 class _Side:
     "Objects of one side flattened: image index, category index, boxes/objects and (detections) scores."
@@ -400,6 +426,7 @@ class _Side:
     geo: list
     score: np.ndarray = None
 
+# %% ../nbs/14a_evaluate.ipynb #44265f2e
 def _flatten(per_image:list, cats:dict, scores:list=None) -> _Side:
     img, cat, geo, sc = [], [], [], []
     for i, objs in enumerate(per_image):
@@ -408,7 +435,7 @@ def _flatten(per_image:list, cats:dict, scores:list=None) -> _Side:
             if scores is not None: sc.append(scores[i][j])
     return _Side(np.asarray(img, np.int64), np.asarray(cat, np.int64), geo, np.asarray(sc, np.float64) if scores is not None else None)
 
-# %% ../nbs/14a_evaluate.ipynb #b152e716
+# %% ../nbs/14a_evaluate.ipynb #ce24925f
 def _rank_detections(dt:_Side, n_cats:int, max_dets:int) -> tuple:
     "Detections per (image, category) by score (stable), truncated to `max_dets`: (order, group key, rank within the group)."
     o = np.lexsort((np.arange(len(dt.img)), -dt.score, dt.cat, dt.img)) if len(dt.img) else np.zeros(0, np.int64)
@@ -418,6 +445,7 @@ def _rank_detections(dt:_Side, n_cats:int, max_dets:int) -> tuple:
     keep = rank < max_dets
     return o[keep], key_d[keep], rank[keep]
 
+# %% ../nbs/14a_evaluate.ipynb #b152e716
 def _runs(keys:np.ndarray) -> tuple:
     "First position and count of each key in the sorted `keys`."
     return {k: s for k, s in zip(*np.unique(keys, return_index=True))}, Counter(keys.tolist())
@@ -489,7 +517,7 @@ def _accumulate(dtm, score, img, rank, cat, npig, names) -> dict:
             'pr50': {names[k]: precision[t50[0], :, k].tolist() for k in range(K) if npig[k]},   # PR curve at IoU .50, 101 recall points
             'ranking': 'emission order: score = 1 - rank/n within an image'}
 
-# %% ../nbs/14a_evaluate.ipynb #06b45e32
+# %% ../nbs/14a_evaluate.ipynb #862f8eb2
 def coco_truth(truths:list, # per image: pixel contract objects
                sizes:list=None, # per image: (width, height) (None: 0 × 0)
                names:list=None, # category names (None: those of the truths, sorted)
@@ -509,6 +537,7 @@ def coco_truth(truths:list, # per image: pixel contract objects
             anns.append(a)
     return {'images': images, 'annotations': anns, 'categories': [{'id': cid[n], 'name': n} for n in names]}
 
+# %% ../nbs/14a_evaluate.ipynb #06b45e32
 def coco_results(preds:list, # per image: pixel contract objects, in the order written
                  names:list, # category names, as in the truth file (`coco_truth`'s categories)
                  scores:list=None, # per image: a score per object (None: `emission_scores`)
@@ -547,9 +576,10 @@ def desc_attributes(desc:str, # an object's desc
         else: pos += 1; attrs[str(pos)] = a
     return cat.strip(), attrs
 
-# %% ../nbs/14a_evaluate.ipynb #cca83b38
+# %% ../nbs/14a_evaluate.ipynb #cd4e1bc5
 MISSING = '∅'
 
+# %% ../nbs/14a_evaluate.ipynb #10d56082
 def matched_pairs(truths:list, preds:list, # per image: objects with a desc (grid or pixels)
                   matches:list, # per image: its `match_image` result
                   mode:str='category', # the matching mode whose pairs are taken
@@ -559,6 +589,7 @@ def matched_pairs(truths:list, preds:list, # per image: objects with a desc (gri
     k = THRESHOLDS.index(thr)
     return [(t[i]['desc'], p[j]['desc']) for t, p, m in zip(truths, preds, matches) for i, j in m[mode][k]]
 
+# %% ../nbs/14a_evaluate.ipynb #f34cc89e
 def attribute_accuracy(pairs:list, # `matched_pairs`
                       ) -> dict:
     "`{category: {key: {'n', 'correct', 'accuracy'}}}` over matched `(truth desc, prediction desc)` pairs, plus 'desc exact'."
@@ -571,6 +602,7 @@ def attribute_accuracy(pairs:list, # `matched_pairs`
     return {c: {k: {'n': v['n'], 'correct': v['correct'], 'accuracy': v['correct'] / v['n']} for k, v in sorted(d.items())}
             for c, d in sorted(acc.items())}
 
+# %% ../nbs/14a_evaluate.ipynb #cca83b38
 def attribute_confusion(pairs:list, # `matched_pairs`
                         category:str, # the desc category, e.g. 挡风板
                         key:str, # the attribute: a position ('1', '2', …) or a key
@@ -582,7 +614,7 @@ def attribute_confusion(pairs:list, # `matched_pairs`
         if c == category: out[ta.get(key, MISSING)][pa.get(key, MISSING)] += 1
     return {t: dict(sorted(v.items())) for t, v in sorted(out.items())}
 
-# %% ../nbs/14a_evaluate.ipynb #c3ab07b5
+# %% ../nbs/14a_evaluate.ipynb #1202348c
 def summary_entries(s:str, # a one-line summary
                    ) -> tuple:
     "`({desc: count}, None)` of a one-line summary (`{}` for 无关图片), or `(None, reason code)` when it is not one."
@@ -591,6 +623,7 @@ def summary_entries(s:str, # a one-line summary
     return None, ('not_text' if t is None else 'empty' if not t else 'newline' if '\n' in t or '\r' in t else
                   'json_object' if t.startswith('{') else 'bad_entry')
 
+# %% ../nbs/14a_evaluate.ipynb #c3ab07b5
 def evaluate_summaries(truths:list, # truth summaries (well formed)
                        preds:list, # predicted summaries, one per truth (anything)
                       ) -> dict:
@@ -609,9 +642,10 @@ def evaluate_summaries(truths:list, # truth summaries (well formed)
             'entries': prf(c['e_tp'], c['e_p'], c['e_tp'], c['e_t']), 'objects': prf(c['o_tp'], c['o_p'], c['o_tp'], c['o_t']),
             'parse_failures': dict(fails)}
 
-# %% ../nbs/14a_evaluate.ipynb #aced0fe6
+# %% ../nbs/14a_evaluate.ipynb #044f4c7b
 Z95 = 1.959963984540054
 
+# %% ../nbs/14a_evaluate.ipynb #46b81d7e
 def wilson(k:int, n:int, # successes, trials
            z:float=Z95, # the normal quantile (95 %: 1.96)
           ) -> tuple:
@@ -621,12 +655,13 @@ def wilson(k:int, n:int, # successes, trials
     c = (p + z * z / (2 * n)) / d; h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return (max(0., c - h), min(1., c + h))
 
+# %% ../nbs/14a_evaluate.ipynb #aced0fe6
 def rate(k:int, n:int, # events, trials
         ) -> dict:
     "A rate with its count and 95 % Wilson interval."
     return {'value': k / n if n else 0., 'k': k, 'n': n, 'ci95': list(wilson(k, n))}
 
-# %% ../nbs/14a_evaluate.ipynb #8b88a449
+# %% ../nbs/14a_evaluate.ipynb #9fde4627
 def verdict_rows(truth:list, # Stage-A rows (group_id, mission, label): every ticket, also those without a verdict
                  report:list, # Stage-B group_report rows (ticket_key, selection, need_review_queue)
                 ) -> list:
@@ -642,12 +677,14 @@ def verdict_rows(truth:list, # Stage-A rows (group_id, mission, label): every ti
                          need_review=bool(r.get('need_review_queue')) or v is None))
     return rows
 
+# %% ../nbs/14a_evaluate.ipynb #f3daddc3
 def _verdict_block(rows, col) -> dict:
     fails = [r for r in rows if r['label'] == 'fail']; passes = [r for r in rows if r['label'] == 'pass']
     return {'n': len(rows), 'label_match': rate(sum(r[col] == r['label'] for r in rows), len(rows)),
             'false_pass': rate(sum(r[col] == 'pass' for r in fails), len(fails)),
             'false_fail': rate(sum(r[col] != 'pass' for r in passes), len(passes))}
 
+# %% ../nbs/14a_evaluate.ipynb #8b88a449
 def verdict_metrics(rows:list, # `verdict_rows`
                     guardrail:bool=True, # score final verdicts (True) or the verdicts before the fail-first guardrail
                     need_review:bool=True, # include tickets sent to human review (False: automatic decisions only)
@@ -744,10 +781,11 @@ def evaluate_answers(records:list, # truth records: width, height, objects (pixe
             'attributes': attribute_accuracy(matched_pairs(tg, pg, matches)), 'truths': [r.get('objects') or [] for r in records],
             'preds': [p.objects for p in parsed], 'matches': matches, 'failures': [p.failures for p in parsed]}
 
-# %% ../nbs/14a_evaluate.ipynb #bb13622b
+# %% ../nbs/14a_evaluate.ipynb #aa71d7e0
 def _pct(v): return f'{100 * v:.1f}'
 def _ci(r): return f"{_pct(r['value'])} [{_pct(r['ci95'][0])}, {_pct(r['ci95'][1])}] (n={r['n']})"
 
+# %% ../nbs/14a_evaluate.ipynb #0a56a41b
 def dense_markdown(ev:dict, # `evaluate_answers`
                    mode:str='category', # the mode shown per type and per class
                   ) -> str:
@@ -765,6 +803,7 @@ def dense_markdown(ev:dict, # `evaluate_answers`
            f"parse failures: {', '.join(f'{k} {v}' for k, v in rep['parse_failures'].items()) or 'none'}"]
     return '\n'.join(md) + '\n'
 
+# %% ../nbs/14a_evaluate.ipynb #27f3d41d
 def summary_markdown(r:dict, # `evaluate_summaries`
                     ) -> str:
     "Markdown of `evaluate_summaries`."
@@ -774,6 +813,7 @@ def summary_markdown(r:dict, # `evaluate_summaries`
                      [f"| {w} {k} | {_pct(d[k])} |" for w, d in (('entry', e), ('object', o)) for k in ('precision', 'recall', 'f1')] +
                      ['', f"parse failures: {sum(r['parse_failures'].values())}"]) + '\n'
 
+# %% ../nbs/14a_evaluate.ipynb #85c8e7b6
 def attributes_markdown(attrs:dict, # `attribute_accuracy`
                         confusion:dict=None, # {name: `attribute_confusion`}
                        ) -> str:
@@ -786,6 +826,7 @@ def attributes_markdown(attrs:dict, # `attribute_accuracy`
                '|---|' + '---:|' * len(cols)] + [f'| {t} | ' + ' | '.join(str(row.get(p, 0)) for p in cols) + ' |' for t, row in tab.items()]
     return '\n'.join(md) + '\n'
 
+# %% ../nbs/14a_evaluate.ipynb #bb13622b
 def verdict_markdown(ms:list, # `verdict_metrics` results
                     ) -> str:
     "Markdown of several `verdict_metrics` results (one row per setting and mission)."
@@ -796,10 +837,11 @@ def verdict_markdown(ms:list, # `verdict_metrics` results
                       f"{_ci(b['label_match'])} | {_ci(b['false_pass'])} | {_ci(b['false_fail'])} |")
     return '\n'.join(md) + '\n'
 
-# %% ../nbs/14a_evaluate.ipynb #54ed5fe6
+# %% ../nbs/14a_evaluate.ipynb #175a125d
 class EvalInputError(ValueError):
     "Inputs of `inspect-vl eval` that cannot be evaluated; the message names the file, line and fix."
 
+# %% ../nbs/14a_evaluate.ipynb #43aca9cc
 def _dense_inputs(truth, pred):
     recs = list(read_records(truth, check_images=False, resolve_images=False))
     for n, r in enumerate(recs, 1):
@@ -815,6 +857,7 @@ def _dense_inputs(truth, pred):
         seen.add(im); answers[index[im]] = text
     return recs, answers, len(recs) - len(seen)
 
+# %% ../nbs/14a_evaluate.ipynb #54ed5fe6
 def _summary_pairs(path):
     out = {}
     for n, r in enumerate(read_jsonl(path), 1):
@@ -853,7 +896,7 @@ def _eval_dense(truth, pred, out:Path, frame:str, tol:float, coco_file, overlays
     return res, md
 
 
-# %% ../nbs/14a_evaluate.ipynb #1c22800a
+# %% ../nbs/14a_evaluate.ipynb #2740cdbf
 def run_eval(kind:str, # dense, summary or verdict
              truth, pred, # the truth and prediction JSONL files (see `eval_cli`)
              out, # output folder
@@ -882,6 +925,7 @@ def run_eval(kind:str, # dense, summary or verdict
     atomic_write_json(out/'metrics.json', res); atomic_write_text(out/'metrics.md', md)
     return res
 
+# %% ../nbs/14a_evaluate.ipynb #1c22800a
 @call_parse
 def eval_cli(kind:str, # what to evaluate: dense, summary or verdict
              truth:str, # truth JSONL: records (dense, summary) or Stage-A rows (summary, verdict)
