@@ -29,7 +29,7 @@ def parse(html): p = Links(); p.feed(html); return p
 def page_for(nb: Path) -> str:
     "nbdev's page name rule: drop the numeric prefix (`00_geometry.ipynb` -> `geometry.html`)."
     rel = nb.relative_to(NBS)
-    return (rel.parent/(re.sub(r'^\d+[a-z]?_', '', rel.stem) + '.html')).as_posix()
+    return (rel.parent/(re.sub(r'^\d+[a-z]*_', '', rel.stem) + '.html')).as_posix()
 
 def broken_links(page: Path, links):
     bad = []

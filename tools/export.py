@@ -47,6 +47,7 @@ def readme():
         body = re.sub(r'^#\|[^\n]*\n?', '', src, flags=re.M).strip()
         if not body: continue
         if c['cell_type'] == 'markdown':
+            body = re.sub(r'\]\((?!https?:|/|#)([^)]+)\)', r'](nbs/\1)', body)   # relative links and images: from the top level
             m = re.match(r'^# (.+)\n+> (.+)', body)  # the title cell becomes frontmatter in docs; keep it readable here
             out.append(f'# {m.group(1)}\n\n> {m.group(2)}' if m else body)
         elif c['cell_type'] == 'code': out.append(f'```python\n{body}\n```')
