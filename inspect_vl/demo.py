@@ -10,8 +10,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['DEMO_VERSION', 'SMOKE_OVERRIDES', 'demo_config_path', 'DemoConfigError', 'WorldSettings', 'ModelSettings',
-           'MixSettings', 'ReportSettings', 'DemoConfig', 'set_dotted', 'load_demo_config', 'check_demo_config',
-           'stamp_key', 'read_stamp', 'is_built', 'write_stamp', 'verdict_answer', 'demo_guidance', 'verdict_record',
+           'MixSettings', 'ReportSettings', 'DemoConfig', 'load_demo_config', 'check_demo_config', 'stamp_key',
+           'read_stamp', 'is_built', 'write_stamp', 'verdict_answer', 'demo_guidance', 'verdict_record',
            'verdict_records', 'build_world', 'demo_corpus', 'build_model', 'summary_prompts', 'fusion_mix',
            'train_config', 'finetune', 'run_stage_a_step', 'stage_b_config', 'run_stage_b_step', 'serve_settings',
            'serve_check', 'cached_step', 'ticket_outcomes', 'ticket_metrics', 'summary_scores', 'dense_goal',
@@ -21,7 +21,10 @@ __all__ = ['DEMO_VERSION', 'SMOKE_OVERRIDES', 'demo_config_path', 'DemoConfigErr
 
 # %% ../nbs/15_demo.ipynb #d1d11eea
 import yaml
+from collections.abc import Mapping
+from typing import Literal
 from fastcore.script import call_parse
+from .config import ConfigError, _Section, _f, load_section, thaw
 
 # %% ../nbs/15_demo.ipynb #e7d23607
 from .synth import (EASY, SynthConfig, MISSION_RULES, FAIL_REASONS, make_dataset, make_tickets, plan_ticket, text_corpus,
@@ -44,20 +47,29 @@ def demo_config_path() -> Path:
 
 # %% ../nbs/15_demo.ipynb #0bd4be4a
 class DemoConfigError(ValueError):
-    "The demo config is invalid (the message names the file, the key path and the fix)."
+    "The demo config is invalid (the message names the file, the line, the key path and the fix)."
 
 # %% ../nbs/15_demo.ipynb #318f0609
 @dataclass(frozen=True)
-class WorldSettings:
+class WorldSettings(_Section):
     "`world`: the synthetic world the demo trains and tests on."
-    preset: str = 'easy'
-    n_train: int = 1000
-    n_val: int = 32
-    tickets: int = 50
-    missions: tuple = tuple(MISSION_RULES)
-    verdict_tickets: int = 600
-    synth: dict = field(default_factory=dict)   # SynthConfig fields to change on top of the preset (everything)
-    train_synth: dict = field(default_factory=dict)   # ... and on top of that for the training images only
+    preset: Literal['easy', 'default'] = 'easy'            # the SynthConfig preset
+    n_train: int = _f(1000, ge=1)                          # training images (dense + summary samples)
+    n_val: int = _f(32, ge=1)                              # held-out images for the dense evaluation
+    tickets: int = _f(50, ge=1)                            # held-out tickets per label per mission
+    missions: tuple[str, ...] = tuple(MISSION_RULES)       # missions with synthetic rules
+    verdict_tickets: int = _f(600, ge=1)                   # training tickets for the Stage-B chats
+    synth: Mapping = _f(factory=dict)                      # SynthConfig fields to change on top of the preset (everything)
+    train_synth: Mapping = _f(factory=dict)                # ... and on top of that for the training images only
+
+    @staticmethod
+    def _resolve(v, fail, given):
+        "Missions need synthetic rules; `synth` / `train_synth` keys must be SynthConfig fields."
+        for m in v['missions']:
+            if m not in MISSION_RULES: fail('missions', f"{m!r} has no synthetic rules; known: {', '.join(MISSION_RULES)}")
+        for sec in ('synth', 'train_synth'):
+            bad = [k for k in v[sec] if k not in SynthConfig.__dataclass_fields__]
+            if bad: fail(sec, f"{bad[0]}: not a SynthConfig field; known: {', '.join(SynthConfig.__dataclass_fields__)}")
 
     @property
     def synth_config(self) -> SynthConfig: return replace(EASY if self.preset == 'easy' else SynthConfig(), **self.synth)
@@ -66,105 +78,62 @@ class WorldSettings:
 
 # %% ../nbs/15_demo.ipynb #87348c47
 @dataclass(frozen=True)
-class ModelSettings:
+class ModelSettings(_Section):
     "`model`: the tiny Qwen3-VL the demo builds."
-    size: str = 'tiny'
-    vocab_size: int = 3072
-    min_pixels: int = 4096
-    max_pixels: int = 65536
+    size: str = 'tiny'                   # make_tiny_qwen3vl's size
+    vocab_size: int = _f(3072, gt=0)     # the byte-level BPE vocabulary
+    min_pixels: int = _f(4096, gt=0)     # the processor's pixel budget
+    max_pixels: int = _f(65536, gt=0)
 
 # %% ../nbs/15_demo.ipynb #2bbd1bf3
 @dataclass(frozen=True)
-class MixSettings:
+class MixSettings(_Section):
     "`mix`: per-epoch share of each sample pool (fusion target ratios)."
-    summary: float = 1.0
-    dense: float = 0.2
-    verdicts: float = 0.5
+    summary: float = _f(1.0, ge=0)
+    dense: float = _f(0.2, ge=0)
+    verdicts: float = _f(0.5, ge=0)
 
 # %% ../nbs/15_demo.ipynb #031c5888
 @dataclass(frozen=True)
-class ReportSettings:
+class ReportSettings(_Section):
     "`report`: what the report shows and the quality bar it checks."
-    examples: int = 4
-    label_match_goal: float = 0.95
-    false_pass_goal: float = 0.02
-    dense_f1_goal: float = 0.5
-    dense_goal_classes: tuple = ('BBU设备', '挡风板')
+    examples: int = _f(4, ge=0)                            # held-out images drawn with their answers
+    label_match_goal: float = _f(0.95, ge=0, le=1)
+    false_pass_goal: float = _f(0.02, ge=0, le=1)
+    dense_f1_goal: float = _f(0.5, ge=0, le=1)
+    dense_goal_classes: tuple[str, ...] = ('BBU设备', '挡风板')
 
 # %% ../nbs/15_demo.ipynb #ac278fe2
 @dataclass(frozen=True)
-class DemoConfig:
-    "The whole demo config; `train` and `stage_b` stay mappings in the schemas of 09_config and 13c."
+class DemoConfig(_Section):
+    "The whole demo config; `stage_a`, `train` and `stage_b` stay mappings, checked by their own modules."
     seed: int = 0
-    threads: int = 2
-    world: WorldSettings = WorldSettings()
-    model: ModelSettings = ModelSettings()
-    stage_a: dict = field(default_factory=dict)
-    train: dict = field(default_factory=dict)
-    mix: MixSettings = MixSettings()
-    stage_b: dict = field(default_factory=dict)
-    report: ReportSettings = ReportSettings()
-    source: str = '<default>'
+    threads: int = _f(2, gt=0)                              # torch threads
+    world: WorldSettings = _f(factory=WorldSettings)
+    model: ModelSettings = _f(factory=ModelSettings)
+    stage_a: Mapping = _f(factory=dict)                     # StageAConfig fields
+    train: Mapping = _f(factory=dict)                       # a training config (paths filled in by the demo)
+    mix: MixSettings = _f(factory=MixSettings)
+    stage_b: Mapping = _f(factory=dict)                     # a Stage-B config (paths filled in by the demo)
+    report: ReportSettings = _f(factory=ReportSettings)
+    source: str = _f('<default>', internal=True)            # the file it was read from (set by the loader)
 
 # %% ../nbs/15_demo.ipynb #fa5dfff2
-def set_dotted(data:dict, key:str, value) -> dict:
-    "Set `data['a']['b'] = value` for `key='a.b'` (creating mappings on the way); returns `data`."
-    *head, last = key.split('.')
-    d = data
-    for k in head: d = d.setdefault(k, {})
-    d[last] = value
-    return data
+def _plain_sections(cfg:DemoConfig) -> DemoConfig:
+    "`cfg` with its free-form sections as plain dicts and lists (the loader freezes mappings; the demo merges and dumps them)."
+    return replace(cfg, stage_a=thaw(cfg.stage_a), train=thaw(cfg.train), stage_b=thaw(cfg.stage_b),
+                   world=replace(cfg.world, synth=thaw(cfg.world.synth), train_synth=thaw(cfg.world.train_synth)))
 
 # %% ../nbs/15_demo.ipynb #fdfd2d84
-def _section(cls, data, where, src):
-    import difflib
-    if data is None: return cls()
-    if not isinstance(data, dict): raise DemoConfigError(f'{src}: {where}: must be a mapping, got {type(data).__name__}')
-    known = cls.__dataclass_fields__
-    for k in data:
-        if k not in known:
-            near = difflib.get_close_matches(str(k), known, n=1)
-            raise DemoConfigError(f"{src}: {where}.{k}: unknown key" + (f"; did you mean '{near[0]}'?" if near else '') + f"; known: {', '.join(known)}")
-    kw = dict(data)
-    for k in ('missions', 'dense_goal_classes'):
-        if k in kw: kw[k] = tuple(kw[k])
-    return cls(**kw)
-
-# %% ../nbs/15_demo.ipynb #e20df976
-def load_demo_config(path=None, # a demo YAML (default: the packaged one)
+def load_demo_config(path=None, # a demo YAML (default: the packaged one; `extends` works as in training configs)
                      overrides:dict=None, # dotted keys on top, e.g. {'train.training.max_steps': 50}
                     ) -> DemoConfig:
-    "Read and validate a demo config."
-    import difflib
+    "Read and validate a demo config: errors name the file, line and key, with the nearest known key."
     path = Path(path) if path is not None else demo_config_path()
     if not path.is_file(): raise DemoConfigError(f'{path}: demo config not found; omit --config for the packaged one')
-    try: data = yaml.safe_load(path.read_text(encoding='utf-8')) or {}
-    except yaml.YAMLError as e: raise DemoConfigError(f'{path}: not valid YAML: {e}') from None
-    if not isinstance(data, dict): raise DemoConfigError(f'{path}: the top level must be a mapping of sections')
-    for k, v in (overrides or {}).items(): set_dotted(data, k, v)
-    src, top = str(path), DemoConfig.__dataclass_fields__
-    for k in data:
-        if k not in top or k == 'source':
-            near = difflib.get_close_matches(str(k), [t for t in top if t != 'source'], n=1)
-            raise DemoConfigError(f"{src}: {k}: unknown section" + (f"; did you mean '{near[0]}'?" if near else ''))
-    world = _section(WorldSettings, data.get('world'), 'world', src)
-    if world.preset not in ('easy', 'default'): raise DemoConfigError(f"{src}: world.preset: {world.preset!r}; use easy or default")
-    for m in world.missions:
-        if m not in MISSION_RULES: raise DemoConfigError(f"{src}: world.missions: {m!r} has no synthetic rules; known: {', '.join(MISSION_RULES)}")
-    for sec in ('synth', 'train_synth'):
-        bad = [k for k in getattr(world, sec) if k not in SynthConfig.__dataclass_fields__]
-        if bad: raise DemoConfigError(f"{src}: world.{sec}.{bad[0]}: not a SynthConfig field; known: {', '.join(SynthConfig.__dataclass_fields__)}")
-    for k in ('n_train', 'tickets', 'verdict_tickets'):
-        if getattr(world, k) < 1: raise DemoConfigError(f'{src}: world.{k}: must be >= 1, got {getattr(world, k)}')
-    rs = _section(ReportSettings, data.get('report'), 'report', src)
-    for k in ('label_match_goal', 'false_pass_goal', 'dense_f1_goal'):
-        if not 0 <= getattr(rs, k) <= 1: raise DemoConfigError(f'{src}: report.{k}: a rate in [0, 1], got {getattr(rs, k)}')
-    cfg = DemoConfig(seed=int(data.get('seed', 0)), threads=int(data.get('threads', 2)), world=world,
-                     model=_section(ModelSettings, data.get('model'), 'model', src), stage_a=dict(data.get('stage_a') or {}),
-                     train=dict(data.get('train') or {}), mix=_section(MixSettings, data.get('mix'), 'mix', src), stage_b=dict(data.get('stage_b') or {}),
-                     report=rs, source=src)
-    check_demo_config(cfg)
-    return cfg
+    try: cfg = load_section(DemoConfig, path, overrides)
+    except ConfigError as e: raise DemoConfigError(str(e)) from None
+    return check_demo_config(_plain_sections(replace(cfg, source=str(path))))
 
 # %% ../nbs/15_demo.ipynb #67c9546e
 def _stage_a_cfg(cfg:DemoConfig, input_dir, output_dir, mission:str):
