@@ -47,5 +47,8 @@ docs: $(STAMP)
 docs-check: $(STAMP)
 	$(PY) tools/check_docs.py
 
+## every benchmark as one table; `make bench RUNS=3` repeats it (a gate holds only if it holds every run),
+## `make bench BUSY=1` with a CPU-bound process spinning beside it
+RUNS ?= 1
 bench: $(STAMP)
-	$(PY) bench/run.py
+	$(PY) bench/run.py --runs $(RUNS) $(if $(BUSY),--busy,)

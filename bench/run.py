@@ -6,8 +6,14 @@ contenders taking turns in interleaved rounds (`bench/_timing.py`): a timed figu
 rounds, `spread` its [min, max] and `rounds` how many; the table prints the spread, and the gate is on the median.
 The table groups the figures by area, in pipeline order, and lists an area that has no benchmark yet, so a reader
 sees at a glance where the project stands. `python bench/run.py geometry stage_b` runs only those files.
+
+A figure that passes once may fail on the next run, so a gate is only trusted when it holds run after run:
+`--runs 3` runs the selection three times in a row and ends with one line per gated figure (its median in each run
+and whether every run passed); `--busy` keeps a second CPU-bound process spinning beside the benchmarks for the whole
+time (the busy machine a user's laptop or CI runner often is). Every run's rows are also appended to
+`bench/history.jsonl` with the run's time, index and load, so runs on different days can be compared.
 """
-import importlib.util, json, math, os, sys, time, traceback
+import argparse, contextlib, importlib.util, json, math, os, subprocess, sys, time, traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -47,7 +53,12 @@ def table(rows: list, missing: list = ()) -> str:
     out.append(f"{sum(r['ok'] for r in rows)} of {len(rows)} figures meet their goal" if rows else '(no benchmarks yet)')
     return '\n'.join(out)
 
-def main(only=None):
+def gated(r: dict) -> bool:
+    "Whether a row has a goal it can miss (not 'info' or 'report')."
+    return r.get('goal', '') not in ('info', 'report', '')
+
+def run_once(only=None) -> list:
+    "Every selected benchmark once: its rows, each tagged with its source file and area."
     rows = []
     files = sorted(HERE.glob('bench_*.py'), key=lambda p: (list(dict.fromkeys(AREAS.values())).index(area_of(p.stem))
                                                           if area_of(p.stem) in AREAS.values() else 99, p.stem))
@@ -60,10 +71,56 @@ def main(only=None):
         for r in got: r.setdefault('source', p.stem); r.setdefault('area', area_of(p.stem))
         rows += got
         print(f'# {p.stem}: {time.time()-t0:.1f}s', file=sys.stderr)
-    with open(HERE/'results.jsonl', 'w') as f:
-        for r in rows: f.write(json.dumps(r, ensure_ascii=False) + '\n')
-    have = {area_of(p.stem) for p in files}
-    missing = [] if only else [a for a in dict.fromkeys(AREAS.values()) if a not in have]
-    print(table(rows, missing))
+    return rows
 
-if __name__ == '__main__': main(sys.argv[1:])
+def runs_table(runs: list) -> str:
+    "One line per gated figure: its median in every run, and whether it met its goal in all of them."
+    names = list(dict.fromkeys(r['name'] for rows in runs for r in rows if gated(r)))
+    by = [{r['name']: r for r in rows} for rows in runs]
+    head = ['benchmark', 'goal'] + [f'run {i+1}' for i in range(len(runs))] + ['all runs']
+    body = []
+    for n in names:
+        cells = [b.get(n) for b in by]
+        goal = next(c['goal'] for c in cells if c)
+        vals = [(_fmt(c['value']) + ('' if c['ok'] else ' NO')) if c else 'missing' for c in cells]
+        body.append([n, goal] + vals + ['yes' if all(c and c['ok'] for c in cells) else 'NO'])
+    w = [max(len(str(x[i])) for x in [head] + body) for i in range(len(head))]
+    line = lambda x: '  '.join(f'{str(v):<{w[i]}}' for i, v in enumerate(x)).rstrip()
+    held = sum(b[-1] == 'yes' for b in body)
+    return '\n'.join([line(head), line(['-' * n for n in w])] + [line(b) for b in body] +
+                     [f'{held} of {len(body)} gated figures met their goal in all {len(runs)} runs'])
+
+@contextlib.contextmanager
+def busy_neighbour(on: bool):
+    "With `on`, a second process spinning on one core for as long as the block runs."
+    if not on: yield; return
+    p = subprocess.Popen([sys.executable, '-c', 'while True: pass'])
+    try: yield
+    finally: p.kill(); p.wait()
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description='Run the benchmarks and print one table (see the module docstring).')
+    ap.add_argument('only', nargs='*', help='run only the bench files whose name contains one of these')
+    ap.add_argument('--runs', type=int, default=1, help='run the selection this many times in a row (default 1)')
+    ap.add_argument('--busy', action='store_true', help='keep a CPU-bound process running beside the benchmarks')
+    a = ap.parse_args(argv)
+    if a.runs < 1: ap.error(f'--runs {a.runs}: give 1 or more')
+    runs = []
+    with busy_neighbour(a.busy):
+        for i in range(a.runs):
+            t0, load = time.time(), os.getloadavg()[0]
+            rows = run_once(a.only)
+            with open(HERE/'results.jsonl', 'w') as f:
+                for r in rows: f.write(json.dumps(r, ensure_ascii=False) + '\n')
+            with open(HERE/'history.jsonl', 'a') as f:
+                for r in rows:
+                    f.write(json.dumps(dict(r, run=i + 1, of=a.runs, busy=a.busy, started=time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(t0)),
+                                            load=round(load, 2)), ensure_ascii=False) + '\n')
+            have = {r['source'] for r in rows}
+            missing = [] if a.only else [x for x in dict.fromkeys(AREAS.values()) if x not in {area_of(s_) for s_ in have}]
+            if a.runs > 1: print(f'\n## run {i+1} of {a.runs}{" (busy neighbour)" if a.busy else ""}: {time.time()-t0:.0f} s, load {load:.2f} at the start')
+            print(table(rows, missing))
+            runs.append(rows)
+    if a.runs > 1: print('\n' + runs_table(runs))
+
+if __name__ == '__main__': main()
