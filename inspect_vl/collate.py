@@ -128,39 +128,51 @@ class PaddedCollator:
         self.padding_side, self.pad_to_multiple_of, self.shared_memory = padding_side, pad_to_multiple_of, shared_memory
         self.misaligned = 0   # typed rows whose answer tokens differed from their supervised tokens
 
-    def typed(self,
-              sample: dict, # one encoded sample
-             ) -> bool:
-        "Whether `sample`'s row gets token types: an included label or domain, not excluded, and a dense answer."
-        lab, dom = str(sample.get('dataset_label', 'default')).strip().lower(), str(sample.get('domain', '')).strip().lower()
-        return (self.token_types and sample.get('assistant_char_types') is not None and lab not in self.exclude
-                and (lab in self.include or dom in self.include))
+# %% ../nbs/07_collate.ipynb #c07pc004
+@patch
+def typed(self:PaddedCollator,
+          sample: dict, # one encoded sample
+         ) -> bool:
+    "Whether `sample`'s row gets token types: an included label or domain, not excluded, and a dense answer."
+    lab, dom = str(sample.get('dataset_label', 'default')).strip().lower(), str(sample.get('domain', '')).strip().lower()
+    return (self.token_types and sample.get('assistant_char_types') is not None and lab not in self.exclude
+            and (lab in self.include or dom in self.include))
 
-    def __call__(self, samples: list) -> dict:
-        if not samples: raise ValueError('cannot collate an empty list of samples')
-        L = max(len(s['input_ids']) for s in samples)
-        if self.pad_to_multiple_of: L = -(-L // self.pad_to_multiple_of) * self.pad_to_multiple_of
-        left = self.padding_side == 'left'
-        batch = {'input_ids': _pad([s['input_ids'] for s in samples], self.pad_id, L, left),
-                 'attention_mask': _pad([s['attention_mask'] for s in samples], 0, L, left),
-                 'labels': _pad([s['labels'] for s in samples], -100, L, left)}
-        if any('mm_token_type_ids' in s for s in samples):
-            batch['mm_token_type_ids'] = _pad([s.get('mm_token_type_ids', torch.zeros_like(s['input_ids'])) for s in samples], 0, L, left)
-        pix = [s['pixel_values'] for s in samples if s.get('pixel_values') is not None]
-        if pix:
-            batch['pixel_values'] = _cat_rows(pix, self.shared_memory)
-            batch['image_grid_thw'] = torch.cat([s['image_grid_thw'] for s in samples if s.get('pixel_values') is not None], 0)
-        batch['dataset_labels'] = [str(s.get('dataset_label', 'default')) for s in samples]
-        batch['overlength_dropped'] = int(sum(s.get('overlength_dropped', 0) for s in samples))
-        if self.token_types and any(self.typed(s) for s in samples):
-            rows = []
-            for s in samples:
-                if not self.typed(s): rows.append(torch.full_like(s['labels'], IGNORE)); continue
-                t, ok = row_token_types(self.tokenizer, s)
-                self.misaligned += not ok
-                rows.append(t)
-            batch['token_types'] = _pad(rows, IGNORE, L, left)
-        return batch
+# %% ../nbs/07_collate.ipynb #c07pc007
+@patch
+def _token_types(self:PaddedCollator, samples:list, L:int, left:bool) -> torch.Tensor:
+    "B×L token types of `samples` padded to `L` (IGNORE on untyped rows and padding); misaligned rows are counted."
+    rows = []
+    for s in samples:
+        if not self.typed(s): rows.append(torch.full_like(s['labels'], IGNORE)); continue
+        t, ok = row_token_types(self.tokenizer, s)
+        self.misaligned += not ok
+        rows.append(t)
+    return _pad(rows, IGNORE, L, left)
+
+# %% ../nbs/07_collate.ipynb #c07pc010
+@patch
+def __call__(self:PaddedCollator,
+             samples: list, # encoded samples of a caption dataset
+            ) -> dict:
+    "One padded batch of `samples`: model inputs, `dataset_labels`, `overlength_dropped` and (telemetry on) `token_types`."
+    if not samples: raise ValueError('cannot collate an empty list of samples')
+    L = max(len(s['input_ids']) for s in samples)
+    if self.pad_to_multiple_of: L = -(-L // self.pad_to_multiple_of) * self.pad_to_multiple_of
+    left = self.padding_side == 'left'
+    batch = {'input_ids': _pad([s['input_ids'] for s in samples], self.pad_id, L, left),
+             'attention_mask': _pad([s['attention_mask'] for s in samples], 0, L, left),
+             'labels': _pad([s['labels'] for s in samples], -100, L, left)}
+    if any('mm_token_type_ids' in s for s in samples):
+        batch['mm_token_type_ids'] = _pad([s.get('mm_token_type_ids', torch.zeros_like(s['input_ids'])) for s in samples], 0, L, left)
+    pix = [s['pixel_values'] for s in samples if s.get('pixel_values') is not None]
+    if pix:
+        batch['pixel_values'] = _cat_rows(pix, self.shared_memory)
+        batch['image_grid_thw'] = torch.cat([s['image_grid_thw'] for s in samples if s.get('pixel_values') is not None], 0)
+    batch['dataset_labels'] = [str(s.get('dataset_label', 'default')) for s in samples]
+    batch['overlength_dropped'] = int(sum(s.get('overlength_dropped', 0) for s in samples))
+    if self.token_types and any(self.typed(s) for s in samples): batch['token_types'] = self._token_types(samples, L, left)
+    return batch
 
 # %% ../nbs/07_collate.ipynb #e6895a44
 def token_pieces(tokenizer, # the processor's tokenizer
@@ -263,10 +275,10 @@ def padding_fraction(lengths, # token length of every sample
 class LengthGroupedBatchSampler(Sampler):
     "Batches of similar-length samples in a random order; deterministic for (seed, epoch)."
     def __init__(self, lengths,             # a list of lengths, or a dataset with `estimated_lengths()` (re-read each epoch)
-                 batch_size: int,
+                 batch_size: int,           # samples per batch
                  mega_batch: int = 50,      # batches per sorted group (larger = less padding, less randomness)
-                 seed: int = 0,
-                 drop_last: bool = False,
+                 seed: int = 0,             # the shuffle seed (with the epoch)
+                 drop_last: bool = False,   # drop the last, short batch
                  shuffle: bool = True):     # False: plain consecutive batches (evaluation)
         if batch_size <= 0: raise ValueError(f'batch_size: {batch_size}; must be > 0')
         self.source, self.batch_size, self.mega_batch, self.seed = lengths, batch_size, mega_batch, seed
@@ -281,25 +293,27 @@ class LengthGroupedBatchSampler(Sampler):
         src = self.source
         self.lengths = list(src.estimated_lengths() if hasattr(src, 'estimated_lengths') else src)
 
-    def batches(self) -> list:
-        "This epoch's batches (lists of indices)."
-        n, bs = len(self.lengths), self.batch_size
-        idx = list(range(n))
-        if not self.shuffle: groups = [idx[i:i + bs] for i in range(0, n, bs)]
-        else:
-            rng = random.Random(sample_seed(self.seed, self.epoch, 0x1E9, 0))
-            rng.shuffle(idx)
-            m = bs * self.mega_batch
-            groups = []
-            for k in range(0, n, m):
-                mb = sorted(idx[k:k + m], key=lambda i: -self.lengths[i])
-                groups += [mb[j:j + bs] for j in range(0, len(mb), bs)]
-            rng.shuffle(groups)
-        if self.drop_last: groups = [g for g in groups if len(g) == bs]
-        return groups
-
     def __iter__(self): return iter(self.batches())
     def __len__(self): return len(self.lengths) // self.batch_size if self.drop_last else -(-len(self.lengths) // self.batch_size)
+
+# %% ../nbs/07_collate.ipynb #c07lg003
+@patch
+def batches(self:LengthGroupedBatchSampler) -> list:
+    "This epoch's batches (lists of indices)."
+    n, bs = len(self.lengths), self.batch_size
+    idx = list(range(n))
+    if not self.shuffle: groups = [idx[i:i + bs] for i in range(0, n, bs)]
+    else:
+        rng = random.Random(sample_seed(self.seed, self.epoch, 0x1E9, 0))
+        rng.shuffle(idx)
+        m = bs * self.mega_batch
+        groups = []
+        for k in range(0, n, m):
+            mb = sorted(idx[k:k + m], key=lambda i: -self.lengths[i])
+            groups += [mb[j:j + bs] for j in range(0, len(mb), bs)]
+        rng.shuffle(groups)
+    if self.drop_last: groups = [g for g in groups if len(g) == bs]
+    return groups
 
 # %% ../nbs/07_collate.ipynb #7b56ec15
 def _typed(lab, domains: dict, inc, exc) -> bool:
@@ -369,20 +383,36 @@ class MetricSums:
         self.sums[name] = self.sums.get(name, 0.0) + v
         self.counts[name] = self.counts.get(name, 0.0) + float(count)
         return True
-    def update(self, d: dict # {name: (sum, count)}, as `token_metrics` returns
-              ):
-        "Add one batch's sums; returns self."
-        for k, (s, c) in d.items(): self.add(k, s, c)
-        return self
-    def compute(self, prefix: str = '' # put before every name (`eval_`)
-               ) -> dict:
-        "`{prefix + name: sum / count}` for names with a count (this process only; nothing is reset)."
-        return {prefix + k: self.sums[k] / c for k, c in sorted(self.counts.items()) if c}
     def reset(self): self.sums, self.counts = {}, {}
     def __len__(self): return len(self.sums)
-    def state_dict(self) -> dict: return dict(sums=dict(self.sums), counts=dict(self.counts))
-    def load_state_dict(self, d: dict # what `state_dict` returned
-                       ): self.sums, self.counts = dict(d['sums']), dict(d['counts'])
+
+# %% ../nbs/07_collate.ipynb #c07ms103
+@patch
+def update(self:MetricSums, d: dict # {name: (sum, count)}, as `token_metrics` returns
+          ):
+    "Add one batch's sums; returns self."
+    for k, (s, c) in d.items(): self.add(k, s, c)
+    return self
+
+# %% ../nbs/07_collate.ipynb #c07ms104
+@patch
+def compute(self:MetricSums, prefix: str = '' # put before every name (`eval_`)
+           ) -> dict:
+    "`{prefix + name: sum / count}` for names with a count (this process only; nothing is reset)."
+    return {prefix + k: self.sums[k] / c for k, c in sorted(self.counts.items()) if c}
+
+# %% ../nbs/07_collate.ipynb #c07ms107
+@patch
+def state_dict(self:MetricSums) -> dict:
+    "The sums and counts, to save in a checkpoint."
+    return dict(sums=dict(self.sums), counts=dict(self.counts))
+
+# %% ../nbs/07_collate.ipynb #c07ms108
+@patch
+def load_state_dict(self:MetricSums, d: dict # what `state_dict` returned
+                   ):
+    "Restore the sums and counts `state_dict` saved."
+    self.sums, self.counts = dict(d['sums']), dict(d['counts'])
 
 # %% ../nbs/07_collate.ipynb #c07ms003
 @patch

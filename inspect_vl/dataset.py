@@ -246,22 +246,25 @@ class DenseCaptionDataset(CaptionDatasetBase):
         self._init_common(truncation_strategy)
         self.set_epoch(0)
 
-    @classmethod
-    def from_jsonl(cls, path, # a JSONL file of contract records
-                   processor, # the Qwen3-VL processor
-                   **kwargs):
-        "A dataset over the records of one JSONL file."
-        return cls(path, processor, **kwargs)
-
     def __len__(self): return len(self.source.records)
     def _n_choices(self): return len(self.source.records)
-
-    def _plan_epoch(self):
-        self.order = list(range(len(self.source.records)))
-        if self.shuffle: random.Random(seed_for_epoch(self.seed, self.epoch)).shuffle(self.order)
-
     def _pick(self, index, attempt): return self.source, self.order[(index + attempt) % len(self.order)]
     def _sources(self): return [self.source]
+
+# %% ../nbs/06_dataset.ipynb #d06dc003
+@patch
+def _plan_epoch(self:DenseCaptionDataset):
+    "This epoch's record order: a `seed_for_epoch` shuffle, or the file order."
+    self.order = list(range(len(self.source.records)))
+    if self.shuffle: random.Random(seed_for_epoch(self.seed, self.epoch)).shuffle(self.order)
+
+# %% ../nbs/06_dataset.ipynb #d06dc005
+@patch(cls_method=True)
+def from_jsonl(cls:DenseCaptionDataset, path, # a JSONL file of contract records
+               processor, # the Qwen3-VL processor
+               **kwargs):
+    "A dataset over the records of one JSONL file."
+    return cls(path, processor, **kwargs)
 
 # %% ../nbs/06_dataset.ipynb #dfebfd2f
 @patch
@@ -380,36 +383,27 @@ class FusionCaptionDataset(CaptionDatasetBase):
                  processor,               # the Qwen3-VL processor
                  split: str = 'train',    # 'train' (targets + sources, per-epoch quotas) or 'eval' (targets' val_jsonl)
                  augmenter=None,          # shared by the targets that enable augmentation
-                 bypass_prob: float = 0.0,
-                 emit_norm: str = 'norm1000',
-                 seed: int = 2025,
-                 max_length: int = None,
-                 max_attempts: int = 5,
+                 bypass_prob: float = 0.0, # probability a sample skips the augmenter
+                 emit_norm: str = 'norm1000', # coordinate frame of the answers
+                 seed: int = 2025,        # data seed
+                 max_length: int = None,  # token budget per sample (None: no limit)
+                 max_attempts: int = 5,   # over-length drops tried before raising
                  truncation_strategy: str = 'raise', # over max_length: drop and retry, or cut 'right'/'left'
-                 shuffle: bool = True,
+                 shuffle: bool = True,    # reorder the schedule every epoch (train split)
                  base_dir=None,           # folder relative JSONL paths are read from (default: working directory)
                  sample_limit: int = None,  # first N records of each dataset
                  summary_preprocessors: tuple = (),  # on summary-mode datasets
                  compact_prompts: bool = False,      # the prompts module's compact variants (tiny models)
-                 empty_dense: str = 'empty',
-                 keep_messages: bool = False):
+                 empty_dense: str = 'empty',         # dense sample of a record without objects: 'empty' ({}) or 'raise'
+                 keep_messages: bool = False):       # also return the built messages (debugging)
         if split not in ('train', 'eval'): raise DatasetError(f"split: {split!r}; use 'train' or 'eval'")
         self.processor, self.split, self.seed, self.max_length, self.max_attempts = processor, split, seed, max_length, max_attempts
         self.shuffle, self.keep_messages = shuffle and split == 'train', keep_messages
         self._init_common(truncation_strategy)
         targets, sources = list(_get(fusion, 'targets') or ()), list(_get(fusion, 'sources') or ())
         if not targets: raise DatasetError('fusion: no targets; a fusion mix needs at least one target dataset')
-        members = []
-        for domain, entries in (('target', targets), ('source', sources)):
-            if split == 'eval' and domain == 'source': continue
-            for e in entries:
-                m = self._member(e, domain, split, augmenter, bypass_prob, emit_norm, base_dir, sample_limit,
-                                 tuple(summary_preprocessors), compact_prompts, empty_dense)
-                if m is not None: members.append(m)
-        names = [m.name for m in members]
-        if len(set(names)) != len(names): raise DatasetError(f'fusion: dataset names {names} are not unique; set name: on each entry')
-        if not members: raise DatasetError(f'fusion: no {split} data; every target needs val_jsonl for the eval split')
-        self.members = members
+        self.members = self._members(targets, sources, split, augmenter, bypass_prob, emit_norm, base_dir, sample_limit,
+                                     tuple(summary_preprocessors), compact_prompts, empty_dense)
         self.dataset_domains = {_get(e, 'name') or _get(e, 'dataset'): d for d, es in (('target', targets), ('source', sources)) for e in es}
         self.set_epoch(0)
 
@@ -447,6 +441,22 @@ def _member(self:FusionCaptionDataset, e, domain, split, augmenter, bypass_prob,
                         without_replacement=bool(_get(e, 'sample_without_replacement', False)), max_objects=cap,
                         curriculum=aug_on and bool(_get(e, 'curriculum_enabled', True)), template=template, mode=mode,
                         prompt_source=prompt_source)
+
+# %% ../nbs/06_dataset.ipynb #d06fm002
+@patch
+def _members(self:FusionCaptionDataset, targets, sources, split, augmenter, bypass_prob, emit_norm, base_dir, sample_limit, spp,
+             compact, empty_dense) -> list:
+    "The mix's `FusionMember`s: every target, then (training only) every source; names unique, at least one."
+    members = []
+    for domain, entries in (('target', targets), ('source', sources)):
+        if split == 'eval' and domain == 'source': continue
+        for e in entries:
+            m = self._member(e, domain, split, augmenter, bypass_prob, emit_norm, base_dir, sample_limit, spp, compact, empty_dense)
+            if m is not None: members.append(m)
+    names = [m.name for m in members]
+    if len(set(names)) != len(names): raise DatasetError(f'fusion: dataset names {names} are not unique; set name: on each entry')
+    if not members: raise DatasetError(f'fusion: no {split} data; every target needs val_jsonl for the eval split')
+    return members
 
 # %% ../nbs/06_dataset.ipynb #128394aa
 @patch

@@ -300,6 +300,7 @@ def linear_patch_embed(model, # a Qwen3-VL model
 # %% ../nbs/08_model.ipynb #a7743f10
 import cv2
 import numpy as np
+from fastcore.basics import patch
 from transformers.image_processing_utils import BatchFeature
 from transformers.image_utils import PILImageResampling
 from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import smart_resize
@@ -330,77 +331,100 @@ def _fill_patches(dst:np.ndarray, # (gh*gw, 3*T*p*p) float32 slice of the call's
         v = cv2.LUT(planes[c], tables[c])        # float32 (gh*gw, p*p)
         for t in range(T): out[:, c, t] = v      # an image is T identical frames
 
+# %% ../nbs/08_model.ipynb #e08fq102
+def _assemble(parts:list, # (8-bit PIL image on Qwen's grid, or the backend's patches; grid h; grid w) per image
+              tables:np.ndarray, # (3, 1, 256) float32 value tables
+              p:int, m:int, T:int, # patch size, merge size, temporal patch size
+             ) -> tuple:
+    "`(pixel_values, image_grid_thw)` of one call: every image written into its slice of one float32 array, no concatenation."
+    width = max([x.shape[1] for x, _, _ in parts if isinstance(x, np.ndarray)], default=3 * T * p * p)
+    pixel_values = np.empty((sum(gh * gw for _, gh, gw in parts), width), np.float32)
+    start = 0
+    for x, gh, gw in parts:
+        dst = pixel_values[start:start + gh * gw]; start += gh * gw
+        if isinstance(x, np.ndarray): dst[...] = x
+        else: _fill_patches(dst, x, gh, gw, p, m, T, tables)
+    return pixel_values, np.array([[1, gh, gw] for _, gh, gw in parts], dtype=np.int64).reshape(-1, 3)
+
 # %% ../nbs/08_model.ipynb #e798b23e
 class FastQwen2VLImageProcessor(Qwen2VLImageProcessorPil):
     "The PIL backend's Qwen2-VL / Qwen3-VL image processor, bit-identical output, with a fast path for 8-bit RGB PIL images."
-    def process_image(self,
-                      image, # a PIL image
-                      *args,
-                      **kwargs,
-                     ):
-        if isinstance(image, Image.Image) and image.mode == 'RGB' and 'transparency' not in image.info:
-            return image   # stays PIL: resized and read once in `_preprocess` (a colour key needs the backend's flattening)
-        return super().process_image(image, *args, **kwargs)
-
     def to_dict(self) -> dict:
         d = super().to_dict()
         d['image_processor_type'] = 'Qwen2VLImageProcessor'   # a saved folder stays loadable by plain transformers
         return d
 
-    def value_tables(self,
-                     do_rescale, # scale bytes to [0, 1]
-                     rescale_factor, # the scale
-                     do_normalize, # subtract the mean, divide by the std
-                     image_mean, # per-channel mean
-                     image_std, # per-channel std
-                    ) -> np.ndarray:
-        "(3, 1, 256) float32: the backend's rescale and normalize applied to every 8-bit value of each channel."
-        key = (do_rescale, rescale_factor, do_normalize, _key(image_mean), _key(image_std))
-        if key not in _VALUE_TABLES:
-            x = np.broadcast_to(np.arange(256, dtype=np.uint8), (3, 1, 256)).copy()   # a channel-first "image" of all values
-            if do_rescale: x = self.rescale(x, rescale_factor)
-            if do_normalize: x = self.normalize(x, image_mean, image_std)
-            _VALUE_TABLES[key] = np.ascontiguousarray(np.asarray(x, dtype=np.float32))
-        return _VALUE_TABLES[key]
+# %% ../nbs/08_model.ipynb #e08fq107
+@patch
+def process_image(self:FastQwen2VLImageProcessor,
+                  image, # a PIL image
+                  *args,
+                  **kwargs,
+                 ):
+    "`image` itself when the fast path takes it (8-bit RGB PIL without a colour key), else the backend's conversion."
+    if isinstance(image, Image.Image) and image.mode == 'RGB' and 'transparency' not in image.info:
+        return image   # stays PIL: resized and read once in `_preprocess` (a colour key needs the backend's flattening)
+    return super(FastQwen2VLImageProcessor, self).process_image(image, *args, **kwargs)
 
-    def _preprocess(self, images, do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean, image_std,
-                    patch_size, temporal_patch_size, merge_size, return_tensors, **kwargs):
-        p, m, T = patch_size, merge_size, temporal_patch_size
-        fast = do_resize and bool(size.shortest_edge and size.longest_edge) and isinstance(resample, (int, PILImageResampling))
-        parts = []   # (PIL image to patchify, or the backend's patches; grid h; grid w)
-        for im in images:
-            if fast and isinstance(im, Image.Image):
-                im = _fit(im, p * m, size.shortest_edge, size.longest_edge, resample)
-                parts.append((im, im.height // p, im.width // p))
-                continue
-            if isinstance(im, Image.Image): im = np.moveaxis(np.asarray(im), -1, 0)   # what the backend's process_image gives
-            out = super()._preprocess([im], do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean,
-                                      image_std, patch_size, temporal_patch_size, merge_size, None, **kwargs)
-            parts.append((out['pixel_values'], int(out['image_grid_thw'][0][1]), int(out['image_grid_thw'][0][2])))
-        width = max([x.shape[1] for x, _, _ in parts if isinstance(x, np.ndarray)], default=3 * T * p * p)
-        pixel_values = np.empty((sum(gh * gw for _, gh, gw in parts), width), np.float32)
-        tables, start = self.value_tables(do_rescale, rescale_factor, do_normalize, image_mean, image_std), 0
-        for x, gh, gw in parts:
-            dst = pixel_values[start:start + gh * gw]; start += gh * gw
-            if isinstance(x, np.ndarray): dst[...] = x
-            else: _fill_patches(dst, x, gh, gw, p, m, T, tables)
-        grids = np.array([[1, gh, gw] for _, gh, gw in parts], dtype=np.int64).reshape(-1, 3)
-        return BatchFeature(data={'pixel_values': pixel_values, 'image_grid_thw': grids}, tensor_type=return_tensors)
+# %% ../nbs/08_model.ipynb #e08fq110
+@patch
+def value_tables(self:FastQwen2VLImageProcessor,
+                 do_rescale, # scale bytes to [0, 1]
+                 rescale_factor, # the scale
+                 do_normalize, # subtract the mean, divide by the std
+                 image_mean, # per-channel mean
+                 image_std, # per-channel std
+                ) -> np.ndarray:
+    "(3, 1, 256) float32: the backend's rescale and normalize applied to every 8-bit value of each channel."
+    key = (do_rescale, rescale_factor, do_normalize, _key(image_mean), _key(image_std))
+    if key not in _VALUE_TABLES:
+        x = np.broadcast_to(np.arange(256, dtype=np.uint8), (3, 1, 256)).copy()   # a channel-first "image" of all values
+        if do_rescale: x = self.rescale(x, rescale_factor)
+        if do_normalize: x = self.normalize(x, image_mean, image_std)
+        _VALUE_TABLES[key] = np.ascontiguousarray(np.asarray(x, dtype=np.float32))
+    return _VALUE_TABLES[key]
 
-    def fit(self,
-            image: Image.Image, # an 8-bit RGB image
-            min_pixels: int = None, # the smallest pixel budget
-            max_pixels: int = None, # the budget; None: the processor's own
-           ) -> Image.Image:
-        "`image` resized as processing resizes it, if processing the result resizes nothing; else `image` itself (lets callers resize ahead, in parallel)."
-        lo = self.size['shortest_edge'] if min_pixels is None else min_pixels
-        hi = self.size['longest_edge'] if max_pixels is None else max_pixels
-        f = self.patch_size * self.merge_size
-        try:
-            out = _fit(image, f, lo, hi, self.resample)
-            if out is image or smart_resize(out.height, out.width, factor=f, min_pixels=lo, max_pixels=hi) == (out.height, out.width): return out
-        except ValueError: pass   # e.g. an aspect ratio smart_resize refuses: processing will say so
-        return image   # smart_resize is not idempotent at extreme aspect ratios: leave the resize to processing
+# %% ../nbs/08_model.ipynb #e08fq113
+@patch
+def _backend_patches(self:FastQwen2VLImageProcessor, im, *settings, **kwargs) -> tuple:
+    "`(patches, grid h, grid w)` of one image by the backend's `_preprocess` (`settings`: its positional arguments after the images)."
+    if isinstance(im, Image.Image): im = np.moveaxis(np.asarray(im), -1, 0)   # what the backend's process_image gives
+    out = super(FastQwen2VLImageProcessor, self)._preprocess([im], *settings, **kwargs)
+    return out['pixel_values'], int(out['image_grid_thw'][0][1]), int(out['image_grid_thw'][0][2])
+
+# %% ../nbs/08_model.ipynb #e08fq116
+@patch
+def _preprocess(self:FastQwen2VLImageProcessor, images, do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean,
+                image_std, patch_size, temporal_patch_size, merge_size, return_tensors, **kwargs):
+    p, m, T = patch_size, merge_size, temporal_patch_size
+    fast = do_resize and bool(size.shortest_edge and size.longest_edge) and isinstance(resample, (int, PILImageResampling))
+    parts = []   # (PIL image to patchify, or the backend's patches; grid h; grid w)
+    for im in images:
+        if fast and isinstance(im, Image.Image):
+            im = _fit(im, p * m, size.shortest_edge, size.longest_edge, resample)
+            parts.append((im, im.height // p, im.width // p))
+        else: parts.append(self._backend_patches(im, do_resize, size, resample, do_rescale, rescale_factor, do_normalize, image_mean,
+                                                 image_std, patch_size, temporal_patch_size, merge_size, None, **kwargs))
+    tables = self.value_tables(do_rescale, rescale_factor, do_normalize, image_mean, image_std)
+    pixel_values, grids = _assemble(parts, tables, p, m, T)
+    return BatchFeature(data={'pixel_values': pixel_values, 'image_grid_thw': grids}, tensor_type=return_tensors)
+
+# %% ../nbs/08_model.ipynb #e08fq118
+@patch
+def fit(self:FastQwen2VLImageProcessor,
+        image: Image.Image, # an 8-bit RGB image
+        min_pixels: int = None, # the smallest pixel budget
+        max_pixels: int = None, # the budget; None: the processor's own
+       ) -> Image.Image:
+    "`image` resized as processing resizes it, if processing the result resizes nothing; else `image` itself (lets callers resize ahead, in parallel)."
+    lo = self.size['shortest_edge'] if min_pixels is None else min_pixels
+    hi = self.size['longest_edge'] if max_pixels is None else max_pixels
+    f = self.patch_size * self.merge_size
+    try:
+        out = _fit(image, f, lo, hi, self.resample)
+        if out is image or smart_resize(out.height, out.width, factor=f, min_pixels=lo, max_pixels=hi) == (out.height, out.width): return out
+    except ValueError: pass   # e.g. an aspect ratio smart_resize refuses: processing will say so
+    return image   # smart_resize is not idempotent at extreme aspect ratios: leave the resize to processing
 
 # %% ../nbs/08_model.ipynb #e798bs0e
 def fast_image_processor(image_processor, # transformers' Qwen2-VL image processor

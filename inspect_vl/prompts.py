@@ -120,7 +120,8 @@ SUMMARY_PROFILES = ('summary_train_min', 'summary_runtime')
 def summary_system_prompt(profile:str='summary_train_min', # 'summary_train_min' or 'summary_runtime'
                           domain:str=None,   # 'bbu' or 'rru' (required by summary_runtime)
                           mission:str=None,  # adds the mission's rules block (runtime only) when it has rules
-                          compact:bool=False) -> str: # the short variant for tiny models
+                          compact:bool=False, # the short variant for tiny models
+                         ) -> str:
     "The summary-mode system prompt of `profile`."
     if profile not in SUMMARY_PROFILES: raise ValueError(f'unknown prompt profile {profile!r}; available: {", ".join(SUMMARY_PROFILES)}')
     base = SUMMARY_TRAIN_MIN_COMPACT if compact else SUMMARY_TRAIN_MIN

@@ -223,26 +223,6 @@ class GuidanceRepository:
         if mission not in data: raise MissionGuidanceError(f'{self.path}: mission {mission!r} not found; known: {sorted(data)}')
         return parse_mission_section(mission, data[mission], str(self.path))
 
-    def record_feedback(self, mission:str, # the mission of the rules
-                        keys, # the rule keys scored
-                        hit:bool, # True: the ticket's verdict matched its label
-                       ):
-        "Count a hit or a miss on rules `keys`; buffered, written by the next `load`/`flush_feedback` (no step change, no snapshot)."
-        for k in keys or ():
-            c = self._feedback.setdefault((mission, k), [0, 0]); c[0 if hit else 1] += 1
-
-    def flush_feedback(self):
-        "Write buffered hit/miss counts (only rules that have metadata change)."
-        if not self._feedback: return
-        fb, self._feedback = self._feedback, {}
-        for mission in sorted({m for m, _ in fb}):
-            g = self._load(mission); changed = False
-            for (m, k), (h, x) in fb.items():
-                meta = g.metadata.get(k)
-                if m != mission or meta is None or k not in g.experiences: continue
-                meta['hit_count'] = int(meta.get('hit_count', 0)) + h; meta['miss_count'] = int(meta.get('miss_count', 0)) + x
-                meta['confidence'] = _confidence(meta['hit_count'], meta['miss_count']); changed = True
-            if changed: self.save(g, snapshot=False, fsync=False)
 
 # %% ../../nbs/13b_stage_b_guidance.ipynb #92b7703e
 @patch
@@ -276,6 +256,31 @@ def save(self:GuidanceRepository, g:MissionGuidance, # the mission's new guidanc
     data[g.mission] = g.section()
     if snapshot: self.snapshot()
     atomic_write_json(self.path, data, fsync=fsync)
+
+# %% ../../nbs/13b_stage_b_guidance.ipynb #g13bfb02
+@patch
+def record_feedback(self:GuidanceRepository, mission:str, # the mission of the rules
+                    keys, # the rule keys scored
+                    hit:bool, # True: the ticket's verdict matched its label
+                   ):
+    "Count a hit or a miss on rules `keys`; buffered, written by the next `load`/`flush_feedback` (no step change, no snapshot)."
+    for k in keys or ():
+        c = self._feedback.setdefault((mission, k), [0, 0]); c[0 if hit else 1] += 1
+
+# %% ../../nbs/13b_stage_b_guidance.ipynb #g13bfb05
+@patch
+def flush_feedback(self:GuidanceRepository):
+    "Write buffered hit/miss counts (only rules that have metadata change)."
+    if not self._feedback: return
+    fb, self._feedback = self._feedback, {}
+    for mission in sorted({m for m, _ in fb}):
+        g = self._load(mission); changed = False
+        for (m, k), (h, x) in fb.items():
+            meta = g.metadata.get(k)
+            if m != mission or meta is None or k not in g.experiences: continue
+            meta['hit_count'] = int(meta.get('hit_count', 0)) + h; meta['miss_count'] = int(meta.get('miss_count', 0)) + x
+            meta['confidence'] = _confidence(meta['hit_count'], meta['miss_count']); changed = True
+        if changed: self.save(g, snapshot=False, fsync=False)
 
 # %% ../../nbs/13b_stage_b_guidance.ipynb #05740e86
 @patch
