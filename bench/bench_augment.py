@@ -8,15 +8,19 @@ the per-round ratios, with min–max:
 (b) albumentations doing the same geometric ops (HorizontalFlip + 3 Affine with fit_output, PadIfNeeded to a
     multiple of 32, ColorJitter, RandomGamma) with the boxes as bboxes and polygon/line vertices as keypoints:
     goal ≥ 1.5× slower than ours;
-(c) ours against ONE affine warp of the same image: with PIL (bilinear, same size as the input), goal ≤ 1.5×; and
-    against one cv2.warpAffine (the resampler we use, bilinear, a 10° turn) into a canvas of the same size as
-    ours for that call: the floor of one resample. Ours must also pass over the pixels for the gamma table (a
-    non-linear per-pixel map: a lookup, which OpenCV does one byte at a time) and the colour matrix, so the same
-    rounds also time that lower bound, one cv2 warp + one cv2.LUT pass, against the warp alone (info), and the
-    note splits ours into warp / colour / geometry / the rest (`split`). The cost of one cv2 warp depends on the
-    map, not only on the canvas (the source rows a destination row crosses, and how much of the canvas the content
-    covers: |det| up to 1.21 here), so the same rounds also time one cv2 warp with the very map and canvas ours
-    resamples with (the pipeline's own floor), and that warp against the 10° one (info).
+(c) ours against ONE resample of the same image. The floor of a geometric pipeline is one resample with its own
+    resampler, so the gated figure is ours / one cv2.warpAffine with the very map and canvas ours resamples with
+    (bilinear, gray fill, 1 thread; the maps are recorded from 64 calls of ours): goal ≤ 1.5 at 2 MP; reported at
+    1024×768, where the floor below is already 1.5–1.9 (see SAME_GOAL).
+    Also reported: ours / one PIL warp (bilinear, input size; gated ≤ 1.5 at 1024×768), ours / one cv2 warp of a
+    10° turn into the same canvas, and that warp against the warp of our map (the cost of a warp depends on the
+    map: a mirrored map, and how much of the canvas the content covers, |det| up to 1.21 here).
+    What ours must do beyond the resample is measured too, as the same rounds' `floor` contender: the warp of our
+    map plus the colour passes the pipeline cannot skip (a mean for the contrast pivot, the 3×4 colour matrix of
+    color_jitter — saturation mixes channels, so it is no lookup table — and one lookup pass for gamma): floor /
+    warp says how close to one resample any implementation of this pipeline can get with OpenCV passes, and
+    ours / floor what ours adds on top (geometry of the 20 objects, op dispatch, draws). The note splits ours into
+    warp / colour / geometry / the rest (`split`).
 """
 import statistics, sys, time, warnings
 from pathlib import Path
@@ -34,6 +38,11 @@ CFG = {'ops': [{'name': 'hflip', 'params': {'prob': 1.0}}, {'name': 'rotate', 'p
                {'name': 'color_jitter', 'params': {'brightness': [0.8, 1.2], 'contrast': [0.8, 1.2], 'saturation': [0.8, 1.2]}},
                {'name': 'gamma', 'params': {'gamma': [0.8, 1.2]}}]}
 SIZES = {'1024×768': (1024, 768), '2 MP': (1632, 1224)}
+# At 1024×768 the floor row alone (one warp + the colour passes no implementation can skip) measured 1.5–1.9× the
+# warp of our map on the 2-core development machine (there a mirrored map costs cv2 little more than an unmirrored
+# one, so the warp of our map is no slower than ours), so '<= 1.5' is out of reach for any implementation made of
+# OpenCV passes: reported, with the floor beside it. At 2 MP ours runs at the floor and the gate holds.
+SAME_GOAL = {'1024×768': 'report', '2 MP': '<= 1.5'}
 MIN_TIME, ROUNDS = 0.15, 9
 
 def _albumentations(img, geoms):
@@ -100,9 +109,12 @@ def _measure(label, w, h, full):
         M, size = maps[i % 64]
         return cv2.warpAffine(img, M[:2], size, flags=cv2.INTER_LINEAR, borderValue=(128, 128, 128))
     table = np.clip(np.rint(255 * (np.arange(256) / 255) ** 0.9), 0, 255).astype(np.uint8)
+    matrix = np.array([[1.0, 0.06, 0.01, 4.], [0.02, 0.95, 0.01, 4.], [0.02, 0.06, 0.95, 4.]], np.float32)   # a jitter draw's 3×4 matrix
     def cv2_lut(i):
         out = cv2_floor(i); return cv2.LUT(out, table, dst=out)
-    fns = {'ours': lambda i: aug([img], geoms, index=i % 64), 'cv2': cv2_floor, 'cv2+lut': cv2_lut, 'same': cv2_same,
+    def floor(i):   # the warp of our map plus the colour passes this pipeline cannot skip (mean, colour matrix, one LUT)
+        out = cv2_same(i); cv2.mean(out); out = cv2.transform(out, matrix); return cv2.LUT(out, table, dst=out)
+    fns = {'ours': lambda i: aug([img], geoms, index=i % 64), 'cv2': cv2_floor, 'cv2+lut': cv2_lut, 'same': cv2_same, 'floor': floor,
            'pil': lambda i: pil.transform((w, h), Image.Transform.AFFINE, inv, Image.Resampling.BILINEAR)}
     if full:
         naive = Compose(aug.compose.ops, one_warp=False)
@@ -111,13 +123,16 @@ def _measure(label, w, h, full):
     sp = split(aug, img, geoms)
     med = {k: 1e3 * statistics.median(v) for k, v in t.items()}
     r = {'cv2': ratio(t['ours'], t['cv2']), 'pil': ratio(t['ours'], t['pil']), 'bound': ratio(t['cv2+lut'], t['cv2']),
-         'same': ratio(t['ours'], t['same']), 'map': ratio(t['same'], t['cv2'])}
+         'same': ratio(t['ours'], t['same']), 'map': ratio(t['same'], t['cv2']),
+         'floor': ratio(t['floor'], t['same']), 'over': ratio(t['ours'], t['floor'])}
     if full: r.update(naive=ratio(t['naive'], t['ours']), alb=ratio(t['alb'], t['ours']))
     note = (f'[{label}] medians: ours {med["ours"]:.2f} ms (canvas ~{canvases[0][0]}×{canvases[0][1]}, one warp), one cv2 warp {med["cv2"]:.2f} ms, '
             f'one PIL warp {med["pil"]:.1f} ms' + (f', naive {med["naive"]:.1f} ms, albumentations {med["alb"]:.1f} ms' if full else '') +
             f', one cv2 warp of our own map {med["same"]:.2f} ms; ours split: ' + ', '.join(f'{k} {v:.2f}' for k, v in sp.items()) +
             ' ms; Compose / cv2 warp ' + fmt_spread(r['cv2']) + '; Compose / cv2 warp of our map ' + fmt_spread(r['same']) +
             '; cv2 warp of our map / the 10° warp ' + fmt_spread(r['map']) +
+            f'; floor (warp of our map + mean + colour matrix + LUT) {med["floor"]:.2f} ms, floor / warp of our map ' + fmt_spread(r['floor']) +
+            '; Compose / floor ' + fmt_spread(r['over']) +
             '; (cv2 warp + one LUT pass) / cv2 warp ' + fmt_spread(r['bound']))
     print(note, file=sys.stderr)
     return r, note
@@ -134,7 +149,9 @@ def bench():
                      row('augment (c): Compose / one PIL warp', r['pil'], '<= 1.5')]
         else: rows.append(row(f'augment (c) [{label}]: Compose / one PIL warp', r['pil'], 'report', note=note))
         rows += [row(f'augment (c) [{label}]: Compose / one cv2 warp (1 thread, same canvas)', r['cv2'], 'report'),
-                 row(f'augment (c) [{label}]: Compose / one cv2 warp of the same map (the pipeline\'s own resample)', r['same'], 'report'),
+                 row(f'augment (c) [{label}]: Compose / one cv2 warp of the same map (the pipeline\'s own resample)', r['same'], SAME_GOAL[label]),
+                 row(f'augment (c) [{label}]: floor: (cv2 warp of our map + mean + colour matrix + one LUT) / cv2 warp of our map', r['floor'], 'info'),
+                 row(f'augment (c) [{label}]: Compose / that floor (what ours adds: geometry, dispatch, draws)', r['over'], 'info'),
                  row(f'augment (c) [{label}]: one cv2 warp of our map / one 10° cv2 warp (same canvas)', r['map'], 'info'),
                  row(f'augment (c) [{label}]: lower bound: (one cv2 warp + one LUT pass) / one cv2 warp', r['bound'], 'info')]
     return rows

@@ -15,6 +15,7 @@ from fastcore.basics import patch
 from .records import load_image, read_records, to_rgb, upright
 from .seeds import make_sample_id, mix, sample_seed, seed_for_epoch
 from .augment import Augmenter, build_pipeline
+import inspect_vl.paste   # registers the copy/paste ops, so a config may name them
 from .prompts import PromptSettings, resolve_prompts, template_prompts
 from .builder import (BuilderError, JSONLinesBuilder, MessageBuilder, ObjectCap, Preprocessor,
                                 SummaryLabelNormalizer, check_emit_norm)

@@ -276,7 +276,7 @@ def _ring_areas(P, counts):
 def _round_clamp(P, xmax, ymax):
     "Round half to even, then clamp into [0, xmax]×[0, ymax]; int64."
     R = np.rint(P).astype(np.int64)
-    np.clip(R[:, 0], 0, xmax, out=R[:, 0]); np.clip(R[:, 1], 0, ymax, out=R[:, 1])
+    np.maximum(R, 0, out=R); np.minimum(R, (xmax, ymax), out=R)   # two ufunc calls: np.clip's wrapper costs more than the clamp
     return R
 
 # %% ../nbs/00_geometry.ipynb #6c3350be
@@ -424,8 +424,10 @@ def _polygons(m, P, counts, xmax, ymax, st) -> list:
 def _lines(m, P, counts, xmax, ymax, st) -> list:
     "Polylines (points `P`, `counts` per object) mapped by `m`, clipped, stitched, rounded, clamped: a flat int list each."
     T = apply_affine(m, P)
-    Pc, ids, cut = _liang_barsky(T, counts, xmax, ymax)
-    st.clipped += int(cut.sum())
+    if ((T >= 0) & (T <= (xmax, ymax))).all(): Pc, ids = T, _seg_ids(counts)   # all inside: clipping would keep every vertex
+    else:
+        Pc, ids, cut = _liang_barsky(T, counts, xmax, ymax)
+        st.clipped += int(cut.sum())
     c2 = np.bincount(ids, minlength=len(counts)).astype(np.int64)
     R, c2 = _drop_repeats(_round_clamp(Pc, xmax, ymax), c2, cyclic=False)
     rows, o, out, Tr = R.reshape(-1).tolist(), 0, [], None

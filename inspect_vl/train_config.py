@@ -730,6 +730,7 @@ def _check_blocks(cfg, cu, ctx):
         ctx.fail(('fsdp', 'enabled'), 'deepspeed and fsdp are both enabled; a run shards with one of them, disable the other')
     for i, op in enumerate((cu.augmentation or {}).get('ops') or ()):   # unknown ops and bad params fail at load, with the line
         from inspect_vl.augment import build_op, AugmentationError
+        import inspect_vl.paste   # registers the copy/paste ops a config may name
         path = ('custom', 'augmentation', 'ops', i)
         try: build_op(thaw(op), _dotted(path))
         except AugmentationError as e: raise ConfigError(f'{ctx.where(path)}: {e}') from None
