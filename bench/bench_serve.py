@@ -2,10 +2,12 @@
 
 Two `inspect-vl serve` processes on 127.0.0.1 serve the tiny random-init Qwen3-VL with the same settings except the
 batch size: one batches across requests (`--max-batch-size 8`), the other does not (`--max-batch-size 1`). Eight
-concurrent clients send one-photo tickets, a fixed number per turn; the two servers take turns in interleaved rounds
-(`bench/_timing.py`), and each round gives one throughput ratio. The batching server then keeps going to 1,000
-requests: its resident memory after 1,000 requests must be within 10 % of that after 100 (no per-request leak).
-Every answer must be 200. The whole run is bounded: a fixed request count and a wall-clock deadline.
+concurrent clients (httpx, in this process, sending one request body encoded once) send one-photo tickets, a fixed
+number per turn; the two servers take turns in interleaved rounds (`bench/_timing.py`), and each round gives one
+throughput ratio. The clients' own CPU per request is printed: they share the machine with the server. The batching
+server then keeps going to 1,000 requests: its resident memory after 1,000 requests must be within 10 % of that
+after 100 (no per-request leak). Every answer must be 200. The whole run is bounded: a fixed request count and a
+wall-clock deadline.
 """
 import asyncio, io, json, os, socket, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
@@ -49,23 +51,29 @@ def _start(ckpt, guidance, batch_size:int, root:Path):
         except httpx.HTTPError: time.sleep(0.2)
     p.kill(); raise RuntimeError('serve did not start within 180 s')
 
-async def _load(base:str, n:int, photo:bytes) -> tuple:
-    "n requests from CLIENTS concurrent clients: (seconds, latencies, errors)."
+def _body(photo:bytes) -> tuple:
+    "The one-photo multipart request, encoded once: `(body, content type)` (every request sends the same bytes)."
     import httpx
-    left, lat, errors = [n], [], []
+    r = httpx.Request('POST', 'http://127.0.0.1/v1/inspect', data={'mission': MISSION}, files=[('images', ('p.jpg', photo, 'image/jpeg'))])
+    return r.read(), r.headers['content-type']
+
+async def _load(base:str, n:int, body:tuple) -> tuple:
+    "n requests from CLIENTS concurrent clients: (seconds, latencies, errors, the clients' CPU seconds)."
+    import httpx
+    left, lat, errors, (content, ct) = [n], [], [], body
     async def client(c):
         while left[0] > 0:
             left[0] -= 1
             t = time.perf_counter()
             try:
-                r = await c.post(base + '/v1/inspect', data={'mission': MISSION}, files=[('images', ('p.jpg', photo, 'image/jpeg'))])
+                r = await c.post(base + '/v1/inspect', content=content, headers={'content-type': ct})
                 if r.status_code != 200: errors.append(r.status_code)
             except httpx.HTTPError as e: errors.append(type(e).__name__)
             lat.append(time.perf_counter() - t)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()   # this process runs only the clients while it waits
     async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=CLIENTS)) as c:
         await asyncio.gather(*(client(c) for _ in range(CLIENTS)))
-    return time.perf_counter() - t0, lat, errors
+    return time.perf_counter() - t0, lat, errors, time.process_time() - c0
 
 def _split(base:str, requests:int) -> dict:
     "Model milliseconds per request by stage and phase, and the mean batch size per stage, from the server's /metrics."
@@ -94,29 +102,29 @@ def run(deadline_s:float=DEADLINE_S) -> dict:
     guidance.write_text(json.dumps({MISSION: dict(step=1, updated_at='2026-01-01T00:00:00+00:00',
                                                   experiences=dict(G0=STAGE_B_MISSION_FOCUS[MISSION]))}, ensure_ascii=False), encoding='utf-8')
     b = io.BytesIO(); Image.fromarray(np.random.default_rng(0).integers(0, 255, (72, 96, 3), dtype=np.uint8)).save(b, 'JPEG')
-    photo = b.getvalue()
+    body = _body(b.getvalue())
     procs = {}
     try:
         procs['batched'], procs['single'] = _start(ckpt, guidance, 8, root), _start(ckpt, guidance, 1, root)
-        out = dict(thr={'batched': [], 'single': []}, lat={'batched': [], 'single': []}, errors=[], served=0)
-        for k in procs: asyncio.run(_load(procs[k][1], 16, photo))          # warm-up round (not counted)
+        out = dict(thr={'batched': [], 'single': []}, lat={'batched': [], 'single': []}, cpu={'batched': [], 'single': []}, errors=[], served=0)
+        for k in procs: asyncio.run(_load(procs[k][1], 16, body))          # warm-up round (not counted)
         out['served'] += 16
         for _ in range(ROUNDS):
             for k in ('batched', 'single'):
                 if time.time() > t_end: raise TimeoutError(f'bench_serve: past its {deadline_s} s deadline')
-                secs, lat, err = asyncio.run(_load(procs[k][1], PER_ROUND, photo))
-                out['thr'][k].append(PER_ROUND / secs); out['lat'][k] += lat; out['errors'] += err
+                secs, lat, err, cpu = asyncio.run(_load(procs[k][1], PER_ROUND, body))
+                out['thr'][k].append(PER_ROUND / secs); out['lat'][k] += lat; out['errors'] += err; out['cpu'][k].append(cpu / PER_ROUND)
                 if k == 'batched': out['served'] += PER_ROUND
                 if k == 'batched' and out['served'] >= RSS_AT[0] and 'rss_first' not in out: out['rss_first'] = _rss_mb(procs[k][0].pid)
         out['split'] = {k: _split(procs[k][1], 16 + PER_ROUND * ROUNDS) for k in procs}   # warm-up and counted rounds
         p, base = procs['batched']
         if 'rss_first' not in out:
-            _, _, err = asyncio.run(_load(base, RSS_AT[0] - out['served'], photo)); out['errors'] += err
+            _, _, err, _ = asyncio.run(_load(base, RSS_AT[0] - out['served'], body)); out['errors'] += err
             out['served'] = RSS_AT[0]; out['rss_first'] = _rss_mb(p.pid)
         while out['served'] < RSS_AT[1]:
             if time.time() > t_end: raise TimeoutError(f'bench_serve: past its {deadline_s} s deadline')
             n = min(200, RSS_AT[1] - out['served'])
-            _, _, err = asyncio.run(_load(base, n, photo)); out['errors'] += err; out['served'] += n
+            _, _, err, _ = asyncio.run(_load(base, n, body)); out['errors'] += err; out['served'] += n
         out['rss_last'] = _rss_mb(p.pid)
         return out
     finally:
@@ -132,6 +140,11 @@ def bench() -> list:
     q = lambda xs, f: float(np.quantile(xs, f)) * 1e3
     lb, ls = m['lat']['batched'], m['lat']['single']
     growth = m['rss_last'] / m['rss_first'] - 1
+    print('clients\' CPU per request (this process, 8 httpx clients): ' + ', '.join(f'{k} {1e3 * statistics.median(v):.2f} ms' for k, v in m['cpu'].items())
+          + f'; machine load (1-min average) at the end: {os.getloadavg()[0]:.2f}', file=sys.stderr)
+    model_ms = {k: sum(ph['total'] for ph in v['ms_per_request'].values()) for k, v in m['split'].items()}
+    print(f"model time per request: batched {model_ms['batched']:.1f} ms, single {model_ms['single']:.1f} ms: the model alone "
+          f"gives {model_ms['single'] / model_ms['batched']:.2f}x (what the server and clients add per request lowers the served ratio)", file=sys.stderr)
     for k, v in m['split'].items():
         print(f'{k}: mean batch {v["mean_batch"]}; model ms per request: ' +
               '; '.join(f'{st} ' + ', '.join(f'{p} {x}' for p, x in ph.items()) for st, ph in v['ms_per_request'].items()), file=sys.stderr)

@@ -10,8 +10,8 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DecodeSettings', 'GenerationResult', 'Generator', 'PaddingSideError', 'check_left_padded', 'load_rgb', 'split_images',
-           'GenerationStats', 'PrefixCache', 'prefix_first', 'GenerationEngine', 'clean_text', 'count_chars',
-           'token_counter', 'load_generator']
+           'GenerationStats', 'PrefixCache', 'prefix_first', 'GenerationEngine', 'GrowingLayer', 'GrowingCache',
+           'clean_text', 'count_chars', 'token_counter', 'load_generator']
 
 # %% ../nbs/11_generate.ipynb #75b708b6
 @dataclass(frozen=True)
@@ -254,6 +254,71 @@ def shared_prefix(self:GenerationEngine, conversations:list, # one batch of chat
     with self._tok_lock: ids = tuple(self.processor.tokenizer(heads.pop(), add_special_tokens=False)['input_ids'])
     return ids if len(ids) >= self.prefix_cache.min_tokens else None
 
+# %% ../nbs/11_generate.ipynb #d46e6e45
+from transformers.cache_utils import Cache, DynamicLayer
+
+# %% ../nbs/11_generate.ipynb #6b06be99
+class GrowingLayer(DynamicLayer):
+    "One layer's keys and values in a buffer written in place; `keys`/`values` are views of its filled part."
+    def __init__(self, capacity:int, # tokens the first buffer holds (it grows by half past that)
+                ):
+        super().__init__(); self.capacity, self.length = capacity, 0
+
+    def lazy_initialization(self, key_states, # the first states written: (rows, heads, tokens, head dim)
+                            value_states, # the same shape
+                           ):
+        "Empty buffers for `capacity` tokens (or the first states' length, if longer), shaped like the first states."
+        self.device, self.is_initialized, self.length = key_states.device, True, 0
+        room = lambda x: x.new_empty(*x.shape[:2], max(self.capacity, x.shape[2]), x.shape[3])
+        self._k, self._v = room(key_states), room(value_states)
+
+    def get_seq_length(self) -> int:
+        "Tokens filled so far."
+        return self.length if self.is_initialized else 0
+
+    def reset(self):
+        "Forget the states (the next `update` allocates again)."
+        self.length, self.keys, self.values, self.is_initialized = 0, None, None, False
+
+# %% ../nbs/11_generate.ipynb #d2ba77a1
+@patch
+def _grow(self:GrowingLayer, need:int):
+    "A buffer for at least `need` tokens, holding what is filled so far."
+    size = max(need, self._k.shape[2] * 3 // 2)
+    def grown(old):
+        new = old.new_empty(*old.shape[:2], size, old.shape[3]); new[:, :, :self.length] = old[:, :, :self.length]; return new
+    self._k, self._v = grown(self._k), grown(self._v)
+
+# %% ../nbs/11_generate.ipynb #ee338fd0
+@patch
+def update(self:GrowingLayer, key_states:torch.Tensor, # (rows, heads, new tokens, head dim)
+           value_states:torch.Tensor, # the same shape
+           *args, **kwargs) -> tuple:
+    "Append the new states in place; the keys and values so far (views)."
+    if not self.is_initialized: self.lazy_initialization(key_states, value_states)
+    n = self.length + key_states.shape[2]
+    if n > self._k.shape[2]: self._grow(n)
+    self._k[:, :, self.length:n], self._v[:, :, self.length:n] = key_states, value_states
+    self.length, self.keys, self.values = n, self._k[:, :, :n], self._v[:, :, :n]
+    return self.keys, self.values
+
+# %% ../nbs/11_generate.ipynb #6f95c65d
+def _refuse(self, *args, **kwargs):
+    raise NotImplementedError('GrowingLayer keeps its states in a buffer written in place: it does not reorder, select, repeat or crop '
+                              'rows (beam search, assisted decoding); use transformers.DynamicCache for those')
+for _m in ('reorder_cache', 'batch_select_indices', 'batch_repeat_interleave', 'crop'): setattr(GrowingLayer, _m, _refuse)
+
+# %% ../nbs/11_generate.ipynb #29a6d6c2
+class GrowingCache(DynamicCache):
+    "A `DynamicCache` of `GrowingLayer`s, optionally starting from a prefix's states shared by every row."
+    def __init__(self, layers:int, # the model's decoder layers
+                 capacity:int, # tokens each layer's first buffer holds
+                 prefix:list=None, # per layer (keys, values) of a prefix, batch of one
+                 rows:int=1, # batch rows the prefix is copied into
+                ):
+        Cache.__init__(self, layers=[GrowingLayer(capacity) for _ in range(layers)])
+        for layer, (k, v) in zip(self.layers, prefix or []): layer.update(k.expand(rows, -1, -1, -1), v.expand(rows, -1, -1, -1))
+
 # %% ../nbs/11_generate.ipynb #3624cad5
 @patch
 def _reset_rope(self:GenerationEngine):
@@ -277,17 +342,21 @@ def _prefix_states(self:GenerationEngine, ids:tuple) -> list:
     return [(l.keys, l.values) for l in cache.layers]
 
 # %% ../nbs/11_generate.ipynb #b322f06f
+_ROOM = 256   # new tokens a batch's cache has room for up front (past it, it grows by half)
+_ROUND = 64   # buffer lengths are multiples of this: batches of similar length reuse the same allocation sizes
+
 @patch
 def _cached_inputs(self:GenerationEngine, batch, prefix, settings) -> tuple:
-    "`batch` and extra `generate` keywords: the prefix moved first and its cached states, when the batch can use them."
+    "`batch` and extra `generate` keywords: a `GrowingCache`, starting from the prefix's cached states (moved first) when the batch can use them."
     padded = not bool(batch['attention_mask'].all())   # n-gram blocking reads pads too: moved pads would change its n-grams
     moved = None if prefix is None or (settings.no_repeat_ngram_size and padded) else prefix_first(batch, prefix)
-    if moved is None: return batch, {}
-    n = moved['input_ids'].shape[0]
+    (n, T), layers = batch['input_ids'].shape, self.model.config.get_text_config().num_hidden_layers
+    room = -(-(T + min(settings.max_new_tokens, _ROOM)) // _ROUND) * _ROUND
+    if moved is None: return batch, {_CACHE_KW: GrowingCache(layers, room)}
     states = self.prefix_cache.get(prefix, self._prefix_states)
     self._reset_rope()
     self.stats.prefix_batches += 1; self.stats.prefix_tokens += n * len(prefix)
-    return moved, {_CACHE_KW: DynamicCache(ddp_cache_data=[(k.expand(n, -1, -1, -1), v.expand(n, -1, -1, -1)) for k, v in states])}
+    return moved, {_CACHE_KW: GrowingCache(layers, room, states, n)}
 
 # %% ../nbs/11_generate.ipynb #a8ba08ed
 @patch
