@@ -159,7 +159,8 @@ _KEY = re.compile(r'^object_[1-9][0-9]*$')
 
 # %% ../nbs/14a_evaluate.ipynb #9a799764
 def parse_dense_answer(text:str, # the model's dense answer
-                       width:int, height:int, # pixel size of the image it describes
+                       width:int, # width of the image it describes, in pixels
+                       height:int, # height of that image, in pixels
                        frame:str='norm1000', # coordinate frame of the answer: norm1000, norm100 or pixel (none)
                       ) -> DenseParse:
     "Strictly parse a dense answer into pixel and grid objects (in written order) and counted failures with reasons."
@@ -184,7 +185,8 @@ def parse_dense_answer(text:str, # the model's dense answer
 
 # %% ../nbs/14a_evaluate.ipynb #ca2ee949
 def dense_objects(text:str, # the model's dense answer
-                  width:int, height:int, # pixel size of the image
+                  width:int, # image width in pixels
+                  height:int, # image height in pixels
                   frame:str='norm1000', # the answer's coordinate frame
                  ) -> list:
     "The pixel objects of a dense answer (failures dropped): the drop-in for code that only needs the objects."
@@ -195,7 +197,8 @@ FAMILY = {'bbox_2d': 'region', 'poly': 'region', 'line': 'line'}
 
 # %% ../nbs/14a_evaluate.ipynb #d6616ea7
 def grid_objects(objects:list, # contract objects in pixels
-                 width:int, height:int, # the image's pixel size
+                 width:int, # the image's width in pixels
+                 height:int, # the image's height in pixels
                 ) -> list:
     "Pixel contract objects on the 0–999 grid (the frame the overlaps use)."
     return [{'desc': o['desc'], (k := geometry_kind(o)): _to_grid(o[k], 'pixel', width, height)} for o in objects]
@@ -220,7 +223,8 @@ def grid_mask(obj:dict, # an object with grid coordinates (0–999)
     return GridMask(FAMILY[kind], int(x0), int(y0), m, int(m.sum()))
 
 # %% ../nbs/14a_evaluate.ipynb #ce69b20e
-def mask_iou(a:GridMask, b:GridMask, # two drawn objects
+def mask_iou(a:GridMask, # one drawn object (`grid_mask`)
+             b:GridMask, # the other drawn object
             ) -> float:
     "IoU of two grid masks (0 across families or when their rectangles do not meet)."
     if a.family != b.family: return 0.
@@ -231,7 +235,8 @@ def mask_iou(a:GridMask, b:GridMask, # two drawn objects
     return inter / (a.area + b.area - inter) if inter else 0.
 
 # %% ../nbs/14a_evaluate.ipynb #23f29519
-def overlap_matrix(truths:list, preds:list, # grid objects of one image
+def overlap_matrix(truths:list, # grid objects of one image's truth (the rows)
+                   preds:list, # grid objects of its prediction (the columns)
                    tol:float=8., # line tube half-width in grid cells
                   ) -> np.ndarray:
     "IoU of every (truth, prediction) pair of grid objects: region IoU for boxes and polygons, tube IoU for lines."
@@ -266,7 +271,8 @@ def greedy_match(iou:np.ndarray, # truths × predictions overlaps
     return sorted(pairs)
 
 # %% ../nbs/14a_evaluate.ipynb #a16b88fa
-def allowed_pairs(truths:list, preds:list, # objects with a desc
+def allowed_pairs(truths:list, # truth objects of one image, each with a desc (the rows)
+                  preds:list, # predicted objects of that image, each with a desc (the columns)
                   mode:str, # one of `MODES`
                  ) -> np.ndarray|None:
     "Which pairs may match in `mode`: all (`localization`), equal desc categories (`category`), equal descs (`desc`)."
@@ -277,7 +283,8 @@ def allowed_pairs(truths:list, preds:list, # objects with a desc
     return np.array([[x == y for y in b] for x in a], dtype=bool).reshape(len(a), len(b))
 
 # %% ../nbs/14a_evaluate.ipynb #abf4b335
-def match_image(truths:list, preds:list, # grid objects of one image
+def match_image(truths:list, # grid objects of one image's truth
+                preds:list, # grid objects of its prediction, in written order
                 thresholds=THRESHOLDS, # IoU thresholds
                 modes=MODES, # matching modes (see `allowed_pairs`)
                 tol:float=8., # line tube half-width in grid cells
@@ -291,8 +298,10 @@ def match_image(truths:list, preds:list, # grid objects of one image
     return out
 
 # %% ../nbs/14a_evaluate.ipynb #7644f6ac
-def prf(tp_pred:int, n_pred:int, # matched predictions, predictions
-        tp_truth:int, n_truth:int, # matched truths, truths
+def prf(tp_pred:int, # predictions matched to a truth
+        n_pred:int, # predictions (0: precision 0)
+        tp_truth:int, # truths matched to a prediction
+        n_truth:int, # truths (0: recall 0)
        ) -> dict:
     "Precision (matched predictions / predictions), recall (matched truths / truths) and F1 (0 when both are 0)."
     p = tp_pred / n_pred if n_pred else 0.
@@ -311,7 +320,9 @@ class DenseCounts:
     failures: Counter = field(default_factory=Counter)   # parse failure reason -> count
     n_images: int = 0
 
-    def add(self, truths:list, preds:list, # grid objects of one image
+    def add(self,
+            truths:list, # grid objects of one image's truth
+            preds:list, # grid objects of its prediction
             matches:dict, # its `match_image` result
             failures=(), # its `ParseFailure`s
            ):
@@ -556,8 +567,11 @@ def coco_results(preds:list, # per image: pixel contract objects, in the order w
     return out
 
 # %% ../nbs/14a_evaluate.ipynb #90d229bc
-def dense_ap(truths:list, preds:list, # per image: grid objects
-             tol:float=8., scores:list=None) -> dict:
+def dense_ap(truths:list, # per image: grid objects of the truth
+             preds:list, # per image: grid objects of the prediction, in written order
+             tol:float=8., # line tube half-width in grid cells
+             scores:list=None, # per image: a score per prediction (None: `emission_scores`)
+            ) -> dict:
     "COCO-rule AP of grid objects with the region / tube IoU (categories: desc categories; scores: emission order)."
     cg = lambda objs: [(desc_category(o['desc']), o) for o in objs]
     return coco_ap([cg(t) for t in truths], [cg(p) for p in preds], scores, iou=lambda a, b: overlap_matrix(a, b, tol))
@@ -580,7 +594,8 @@ def desc_attributes(desc:str, # an object's desc
 MISSING = '∅'
 
 # %% ../nbs/14a_evaluate.ipynb #10d56082
-def matched_pairs(truths:list, preds:list, # per image: objects with a desc (grid or pixels)
+def matched_pairs(truths:list, # per image: truth objects with a desc (grid or pixels)
+                  preds:list, # per image: predicted objects with a desc (same order as in `matches`)
                   matches:list, # per image: its `match_image` result
                   mode:str='category', # the matching mode whose pairs are taken
                   thr:float=PRIMARY, # the threshold whose pairs are taken
@@ -646,7 +661,8 @@ def evaluate_summaries(truths:list, # truth summaries (well formed)
 Z95 = 1.959963984540054
 
 # %% ../nbs/14a_evaluate.ipynb #46b81d7e
-def wilson(k:int, n:int, # successes, trials
+def wilson(k:int, # successes (0 ≤ k ≤ n)
+           n:int, # trials
            z:float=Z95, # the normal quantile (95 %: 1.96)
           ) -> tuple:
     "Wilson score interval of k successes in n trials ((0, 1) when n = 0)."
@@ -656,7 +672,8 @@ def wilson(k:int, n:int, # successes, trials
     return (max(0., c - h), min(1., c + h))
 
 # %% ../nbs/14a_evaluate.ipynb #aced0fe6
-def rate(k:int, n:int, # events, trials
+def rate(k:int, # events counted
+         n:int, # trials (0: value 0, interval (0, 1))
         ) -> dict:
     "A rate with its count and 95 % Wilson interval."
     return {'value': k / n if n else 0., 'k': k, 'n': n, 'ci95': list(wilson(k, n))}
@@ -707,7 +724,8 @@ def _draw(d, o, colour, width):
     else: d.line(list(zip(v[::2], v[1::2])), fill=colour, width=width)
 
 def overlay(image, # PIL image
-            truths:list, preds:list, # pixel objects of the image
+            truths:list, # pixel objects of the image's truth
+            preds:list, # pixel objects of its prediction
             pairs:list, # matched (truth, prediction) index pairs (e.g. category mode at 0.50)
             max_side:int=512, # the longer side of the drawing, in pixels (the image is scaled up or down to it)
             width:int=2, # outline width
@@ -768,7 +786,8 @@ def plot_pr_curves(ap:dict, # `coco_ap` / `dense_ap` result (its `pr50` curves)
 def evaluate_answers(records:list, # truth records: width, height, objects (pixels)
                      answers:list, # the model's dense answer text per record
                      frame:str='norm1000', # the answers' coordinate frame
-                     tol:float=8.) -> dict:
+                     tol:float=8., # line tube half-width in grid cells
+                    ) -> dict:
     "Parse every answer strictly and evaluate: `{report, ap, box_ap, attributes, truths, preds, matches}` (objects in pixels)."
     if len(records) != len(answers): raise ValueError(f'{len(records)} records but {len(answers)} answers; give one answer per record')
     parsed = [parse_dense_answer(a, r['width'], r['height'], frame) for r, a in zip(records, answers)]
@@ -898,7 +917,8 @@ def _eval_dense(truth, pred, out:Path, frame:str, tol:float, coco_file, overlays
 
 # %% ../nbs/14a_evaluate.ipynb #2740cdbf
 def run_eval(kind:str, # dense, summary or verdict
-             truth, pred, # the truth and prediction JSONL files (see `eval_cli`)
+             truth, # the truth JSONL file (see `eval_cli`)
+             pred, # the predictions JSONL file (see `eval_cli`)
              out, # output folder
              frame:str='norm1000', # dense: the answers' coordinate frame
              tol:float=8., # dense: line tube half-width in grid cells
