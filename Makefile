@@ -51,4 +51,4 @@ docs-check: $(STAMP)
 ## `make bench BUSY=1` with a CPU-bound process spinning beside it
 RUNS ?= 1
 bench: $(STAMP)
-	$(PY) bench/run.py --runs $(RUNS) $(if $(BUSY),--busy,)
+	$(PY) bench/run.py --runs $(RUNS) $(if $(filter 1 yes true,$(BUSY)),--busy,)

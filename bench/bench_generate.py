@@ -58,11 +58,12 @@ def _model_step_ms(model, rows:int, ctx:int=150, reps:int=40) -> float:
     "Milliseconds of the bare model's decode forward (one new token per row over a `ctx`-token cache), min of `reps`."
     import torch
     from transformers import DynamicCache
+    from inspect_vl.generate import _CACHE_KW   # transformers' name for the cache argument (it changed across versions)
     c, g = model.config.text_config, torch.Generator().manual_seed(0)
     kv = [tuple(torch.randn(rows, c.num_key_value_heads, ctx, c.head_dim, generator=g) for _ in 'kv') for _ in range(c.num_hidden_layers)]
     ids, pos, mask = torch.full((rows, 1), 5), torch.full((4, rows, 1), ctx), torch.ones(rows, ctx + 1, dtype=torch.long)
     def step():
-        with torch.inference_mode(): model(input_ids=ids, attention_mask=mask, position_ids=pos, cache=DynamicCache(ddp_cache_data=kv), use_cache=True, logits_to_keep=1)
+        with torch.inference_mode(): model(input_ids=ids, attention_mask=mask, position_ids=pos, **{_CACHE_KW: DynamicCache(ddp_cache_data=kv)}, use_cache=True, logits_to_keep=1)
     step()
     return 1e3 * min(_timed_call(step) for _ in range(reps))
 
@@ -86,12 +87,13 @@ def _bound(per:dict, runs:dict, sizes:dict, model) -> dict:
     floor = min(per[k]['prefill'] for k in per)   # the prefill per image no batch size goes below (compute)
     other = per[f'batch {BATCH}']['preprocess'] + per[f'batch {BATCH}']['postprocess']
     model_at = lambda b: t1 / (other + floor + steps * (fixed / b + per_row))
-    best8 = t1 / (other + floor + steps * step_ms['batch 1'] / BATCH)
+    one_row = fixed + per_row   # a 1-row step as the batched engines pay it (batch 1's own steps also wait on preprocessing)
+    best8 = t1 / (other + floor + steps * one_row / BATCH)
     need = next((b for b in range(1, 257) if model_at(b) >= MARGIN), None)
     print(f'decode step = {fixed:.3f} ms + {per_row:.4f} ms x rows (fit over the batched engines; measured ' + ', '.join(f'{k} {v:.3f}' for k, v in step_ms.items())
           + f'); the bare model alone: {m1:.3f} ms at 1 row, {m8:.3f} at {BATCH} rows ({(m8 - m1) / (BATCH - 1):.4f} ms per extra row)', file=sys.stderr)
     print(f'bound: with prefill per image at its floor ({floor:.2f} ms) and decode perfectly amortised (a step of {BATCH} rows costing '
-          f'what a step of 1 costs), batch {BATCH} could reach at best {best8:.2f}x; with the per-row decode cost above, the time model '
+          f'what a step of 1 row costs, {one_row:.3f} ms), batch {BATCH} could reach at best {best8:.2f}x; with the per-row decode cost above, the time model '
           f'predicts {model_at(BATCH):.2f}x at batch {BATCH} and ' + ', '.join(f'{model_at(b):.2f}x at {b}' for b in (12, 16, 32))
           + f'; the smallest batch size reaching {MARGIN}x: {need}', file=sys.stderr)
     return dict(best_amortised=round(best8, 2), model_ratio=round(model_at(BATCH), 2), batch_for_margin=need,

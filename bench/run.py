@@ -8,12 +8,15 @@ The table groups the figures by area, in pipeline order, and lists an area that 
 sees at a glance where the project stands. `python bench/run.py geometry stage_b` runs only those files.
 
 A figure that passes once may fail on the next run, so a gate is only trusted when it holds run after run:
-`--runs 3` runs the selection three times in a row and ends with one line per gated figure (its median in each run
-and whether every run passed); `--busy` keeps a second CPU-bound process spinning beside the benchmarks for the whole
-time (the busy machine a user's laptop or CI runner often is). Every run's rows are also appended to
-`bench/history.jsonl` with the run's time, index and load, so runs on different days can be compared.
+`--runs 3` runs the selection three times in a row, each run in a fresh process (as three `make bench` would: no
+imports, caches or warm allocators carried over), and ends with one line per gated figure (its median in each run and
+whether every run passed; a report row that failed its `ok` check in any run is listed too); `--busy` keeps a second
+CPU-bound process spinning beside the benchmarks for the whole time (the busy machine a user's laptop or CI runner
+often is). Every run's rows are also appended to `bench/history.jsonl` with the run's time, index, load and whether
+the neighbour was busy, so runs on different days can be compared. The exit status is 1 when a gated figure missed
+its goal in any run. With a selection, `results.jsonl` keeps the other files' rows from earlier runs.
 """
-import argparse, contextlib, importlib.util, json, math, os, subprocess, sys, time, traceback
+import argparse, contextlib, importlib.util, json, math, os, subprocess, sys, tempfile, time, traceback
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -57,6 +60,10 @@ def gated(r: dict) -> bool:
     "Whether a row has a goal it can miss (not 'info' or 'report')."
     return r.get('goal', '') not in ('info', 'report', '')
 
+def failed(r: dict) -> bool:
+    "Whether a row failed: its goal missed, or its `ok` check (e.g. outputs equal) false whatever the goal."
+    return not r['ok']
+
 def run_once(only=None) -> list:
     "Every selected benchmark once: its rows, each tagged with its source file and area."
     rows = []
@@ -75,7 +82,7 @@ def run_once(only=None) -> list:
 
 def runs_table(runs: list) -> str:
     "One line per gated figure: its median in every run, and whether it met its goal in all of them."
-    names = list(dict.fromkeys(r['name'] for rows in runs for r in rows if gated(r)))
+    names = list(dict.fromkeys(r['name'] for rows in runs for r in rows if gated(r) or failed(r)))
     by = [{r['name']: r for r in rows} for rows in runs]
     head = ['benchmark', 'goal'] + [f'run {i+1}' for i in range(len(runs))] + ['all runs']
     body = []
@@ -94,33 +101,55 @@ def runs_table(runs: list) -> str:
 def busy_neighbour(on: bool):
     "With `on`, a second process spinning on one core for as long as the block runs."
     if not on: yield; return
-    p = subprocess.Popen([sys.executable, '-c', 'while True: pass'])
+    p = subprocess.Popen([sys.executable, '-c', 'import os\nparent = os.getppid()\nwhile os.getppid() == parent: pass'])   # ends with us
     try: yield
     finally: p.kill(); p.wait()
+
+def write_results(rows: list, only) -> None:
+    "bench/results.jsonl: this run's rows; with a selection, the other files' rows from earlier runs are kept."
+    keep = []
+    if only and (HERE/'results.jsonl').exists():
+        ran = {r['source'] for r in rows}
+        keep = [r for r in map(json.loads, (HERE/'results.jsonl').read_text().splitlines()) if r.get('source') not in ran]
+    with open(HERE/'results.jsonl', 'w') as f:
+        for r in keep + rows: f.write(json.dumps(r, ensure_ascii=False) + '\n')
+
+def one_run(only, index: int, of: int, busy: bool) -> list:
+    "One run in this process: the table printed, results.jsonl and history.jsonl written; returns the rows."
+    t0, load = time.time(), os.getloadavg()[0]
+    rows = run_once(only)
+    write_results(rows, only)
+    with open(HERE/'history.jsonl', 'a') as f:
+        for r in rows:
+            f.write(json.dumps(dict(r, run=index, of=of, busy=busy, started=time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(t0)),
+                                    load=round(load, 2)), ensure_ascii=False) + '\n')
+    missing = [] if only else [x for x in dict.fromkeys(AREAS.values()) if x not in {r['area'] for r in rows}]
+    print(f'\n## run {index} of {of}{" (busy neighbour)" if busy else ""}: {time.time()-t0:.0f} s, load {load:.2f} at the start')
+    print(table(rows, missing), flush=True)
+    return rows
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description='Run the benchmarks and print one table (see the module docstring).')
     ap.add_argument('only', nargs='*', help='run only the bench files whose name contains one of these')
-    ap.add_argument('--runs', type=int, default=1, help='run the selection this many times in a row (default 1)')
+    ap.add_argument('--runs', type=int, default=1, help='run the selection this many times in a row, each in a fresh process (default 1)')
     ap.add_argument('--busy', action='store_true', help='keep a CPU-bound process running beside the benchmarks')
+    ap.add_argument('--run-index', type=int, default=0, help=argparse.SUPPRESS)   # set by --runs for its child processes
+    ap.add_argument('--rows-out', default=None, help=argparse.SUPPRESS)           # where a child leaves its rows
     a = ap.parse_args(argv)
     if a.runs < 1: ap.error(f'--runs {a.runs}: give 1 or more')
+    if a.run_index:   # a child of --runs: one run, rows left for the parent
+        rows = one_run(a.only, a.run_index, a.runs, a.busy)
+        Path(a.rows_out).write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows)); return
     runs = []
-    with busy_neighbour(a.busy):
-        for i in range(a.runs):
-            t0, load = time.time(), os.getloadavg()[0]
-            rows = run_once(a.only)
-            with open(HERE/'results.jsonl', 'w') as f:
-                for r in rows: f.write(json.dumps(r, ensure_ascii=False) + '\n')
-            with open(HERE/'history.jsonl', 'a') as f:
-                for r in rows:
-                    f.write(json.dumps(dict(r, run=i + 1, of=a.runs, busy=a.busy, started=time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(t0)),
-                                            load=round(load, 2)), ensure_ascii=False) + '\n')
-            have = {r['source'] for r in rows}
-            missing = [] if a.only else [x for x in dict.fromkeys(AREAS.values()) if x not in {area_of(s_) for s_ in have}]
-            if a.runs > 1: print(f'\n## run {i+1} of {a.runs}{" (busy neighbour)" if a.busy else ""}: {time.time()-t0:.0f} s, load {load:.2f} at the start')
-            print(table(rows, missing))
-            runs.append(rows)
+    with busy_neighbour(a.busy), tempfile.TemporaryDirectory() as tmp:
+        for i in range(1, a.runs + 1):
+            if a.runs == 1: runs.append(one_run(a.only, 1, 1, a.busy)); break
+            out = Path(tmp)/f'run{i}.jsonl'
+            subprocess.run([sys.executable, __file__, *a.only, '--runs', str(a.runs), '--run-index', str(i), '--rows-out', str(out)]
+                           + (['--busy'] if a.busy else []), check=False)   # --busy only labels the child's rows: the neighbour is ours
+            runs.append([json.loads(l) for l in out.read_text().splitlines()] if out.exists() else
+                        [dict(name=f'run {i}: crashed', value=float('nan'), goal='runs', unit='', ok=False)])
     if a.runs > 1: print('\n' + runs_table(runs))
+    if any(gated(r) and not r['ok'] for rows in runs for r in rows): sys.exit(1)
 
 if __name__ == '__main__': main()
