@@ -15,11 +15,12 @@ from .geometry import (GEOMETRY_KEYS, TransformStats, apply_affine, compose, cov
 from .seeds import make_sample_id, mix_seed, sample_seed
 
 # %% auto #0
-__all__ = ['OPS', 'AugmentationError', 'Param', 'register_op', 'Op', 'AffineOp', 'ColourOp', 'BarrierOp', 'PatchOp', 'HFlip',
-           'VFlip', 'Rotate', 'Scale', 'Translate', 'Shift', 'Shear', 'AugmentTelemetry', 'ResizeByScale',
-           'PadToMultiple', 'fit_canvas', 'ExpandToFitAffine', 'mark_partial', 'RandomCrop', 'Crop', 'ColorJitter',
-           'Gamma', 'HSV', 'CLAHE', 'AutoContrast', 'Solarize', 'Posterize', 'Sharpness', 'AlbumentationsColor',
-           'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op', 'build_pipeline', 'draw_sample']
+__all__ = ['OPS', 'PROB', 'AugmentationError', 'Param', 'register_op', 'Op', 'AffineOp', 'ColourOp', 'BarrierOp', 'PatchOp',
+           'HFlip', 'VFlip', 'Rotate', 'Scale', 'Translate', 'Shift', 'Shear', 'AugmentTelemetry', 'mapped_float',
+           'ResizeByScale', 'PadToMultiple', 'fit_canvas', 'ExpandToFitAffine', 'mark_partial', 'RandomCrop', 'Crop',
+           'ColorJitter', 'Gamma', 'HSV', 'CLAHE', 'AutoContrast', 'Solarize', 'Posterize', 'Sharpness',
+           'AlbumentationsColor', 'AugmentResult', 'Compose', 'Curriculum', 'Augmenter', 'build_op', 'build_pipeline',
+           'draw_sample', 'explore_frame']
 
 # %% ../nbs/01_augment.ipynb #8b14b87f
 class AugmentationError(ValueError):
@@ -195,27 +196,27 @@ class PatchOp(Op):
         raise NotImplementedError
 
 # %% ../nbs/01_augment.ipynb #9723b3fa
-_P = Param('prob')
+PROB = Param('prob')   # the schema entry of every `prob` knob: a probability in [0, 1]
 
 # %% ../nbs/01_augment.ipynb #4a34af6d
 @register_op
 class HFlip(AffineOp):
     "Mirror left-right."
-    name, schema = 'hflip', dict(prob=(_P, 0.5))
+    name, schema = 'hflip', dict(prob=(PROB, 0.5))
     def matrix(self, w, h, rng): return hflip(w) if self.gate(rng) else None
 
 # %% ../nbs/01_augment.ipynb #e143e809
 @register_op
 class VFlip(AffineOp):
     "Mirror top-bottom."
-    name, schema = 'vflip', dict(prob=(_P, 0.1))
+    name, schema = 'vflip', dict(prob=(PROB, 0.1))
     def matrix(self, w, h, rng): return vflip(h) if self.gate(rng) else None
 
 # %% ../nbs/01_augment.ipynb #95dacefd
 @register_op
 class Rotate(AffineOp):
     "Rotate about the image centre by an angle drawn from [−max_deg, max_deg] (positive = clockwise on screen)."
-    name, schema = 'rotate', dict(max_deg=(Param('float', 0, 180), 10.0), prob=(_P, 0.5))
+    name, schema = 'rotate', dict(max_deg=(Param('float', 0, 180), 10.0), prob=(PROB, 0.5))
     def matrix(self, w, h, rng):
         if self.max_deg <= 0 or not self.gate(rng): return None
         return rotate_center(rng.uniform(-self.max_deg, self.max_deg), w, h)
@@ -224,7 +225,7 @@ class Rotate(AffineOp):
 @register_op
 class Scale(AffineOp):
     "Zoom about the image centre by a factor drawn from [lo, hi]; the canvas keeps its size."
-    name, schema = 'scale', dict(lo=(Param('float', 0.05, 20), 0.9), hi=(Param('float', 0.05, 20), 1.1), prob=(_P, 0.5))
+    name, schema = 'scale', dict(lo=(Param('float', 0.05, 20), 0.9), hi=(Param('float', 0.05, 20), 1.1), prob=(PROB, 0.5))
     def check(self):
         if self.lo > self.hi: raise AugmentationError(f'scale.lo = {self.lo} > scale.hi = {self.hi}; allowed: lo ≤ hi')
     def matrix(self, w, h, rng):
@@ -236,7 +237,7 @@ class Scale(AffineOp):
 @register_op
 class Translate(AffineOp):
     "Shift by fractions of the canvas drawn from [−max_frac, max_frac] on each axis."
-    name, schema = 'translate', dict(max_frac=(Param('float', 0, 1), 0.1), prob=(_P, 0.5))
+    name, schema = 'translate', dict(max_frac=(Param('float', 0, 1), 0.1), prob=(PROB, 0.5))
     def matrix(self, w, h, rng):
         if not self.gate(rng): return None
         return translate(rng.uniform(-self.max_frac, self.max_frac) * w, rng.uniform(-self.max_frac, self.max_frac) * h)
@@ -251,7 +252,7 @@ class Shift(Translate):
 @register_op
 class Shear(AffineOp):
     "Shear about the image centre by angles drawn from [−max_deg, max_deg] (x and y independently)."
-    name, schema = 'shear', dict(max_deg=(Param('float', 0, 45), 8.0), prob=(_P, 0.3))
+    name, schema = 'shear', dict(max_deg=(Param('float', 0, 45), 8.0), prob=(PROB, 0.3))
     def matrix(self, w, h, rng):
         if self.max_deg <= 0 or not self.gate(rng): return None
         a, b = rng.uniform(-self.max_deg, self.max_deg), rng.uniform(-self.max_deg, self.max_deg)
@@ -369,7 +370,9 @@ def _flush(st: _State):
     st.M, st.src, st.cov_flushed = np.eye(3), size, list(st.cov)
 
 # %% ../nbs/01_augment.ipynb #c94f3b6c
-def _mapped_float(g: dict, M: np.ndarray) -> dict:
+def mapped_float(g: dict, # an object (bbox_2d, poly or line)
+                 M: np.ndarray, # 3×3 affine matrix
+                ) -> dict:
     "`g` mapped by `M` without rounding or clipping (a bbox becomes a 4-point polygon under a rotation)."
     kind = geometry_kind(g)
     if kind == 'bbox_2d' and is_axis_aligned(M):
@@ -388,7 +391,7 @@ class ResizeByScale(BarrierOp):
     "Resize the canvas by a factor from [lo, hi] (or one of `scales`), rounded up to `align_multiple`; folded into the one warp."
     name = 'resize_by_scale'
     schema = dict(lo=(Param('float', 0.05, 20), 0.8), hi=(Param('float', 0.05, 20), 1.2), scales=(Param('floats', 0.05, 20, optional=True), None),
-                  align_multiple=(Param('int', 1, 4096, optional=True), 32), prob=(_P, 1.0))
+                  align_multiple=(Param('int', 1, 4096, optional=True), 32), prob=(PROB, 1.0))
     def check(self):
         if self.lo > self.hi: raise AugmentationError(f'resize_by_scale.lo = {self.lo} > hi = {self.hi}; allowed: lo ≤ hi')
     def fold(self, st, rng):
@@ -472,7 +475,7 @@ def mark_partial(g: dict, # an object whose desc/attributes may say 显示完整
 class _CropBase(BarrierOp):
     def _crop(self, st, box) -> bool:
         x1, y1, x2, y2 = box
-        covs = [cf * coverage(_mapped_float(g, st.M), box) for g, cf in zip(st.geoms, st.cov_flushed)]
+        covs = [cf * coverage(mapped_float(g, st.M), box) for g, cf in zip(st.geoms, st.cov_flushed)]
         keep = [i for i, c in enumerate(covs) if c >= self.min_coverage]
         reason = None
         if len(keep) < self.min_objects: reason = 'min_objects'
@@ -497,7 +500,7 @@ class _CropBase(BarrierOp):
 
 # %% ../nbs/01_augment.ipynb #bee919d0
 _CROP_SCHEMA = dict(min_coverage=(Param('float', 0, 1), 0.3), completeness_threshold=(Param('float', 0, 1), 0.95),
-                    min_objects=(Param('int', 1, 1 << 20), 1), skip_if_line=(Param('bool'), False), prob=(_P, 1.0))
+                    min_objects=(Param('int', 1, 1 << 20), 1), skip_if_line=(Param('bool'), False), prob=(PROB, 1.0))
 
 # %% ../nbs/01_augment.ipynb #13ec094c
 @register_op
@@ -563,7 +566,7 @@ def _jitter_matrix(b: float, c: float, s: float, m: float) -> np.ndarray:
 class ColorJitter(ColourOp):
     "Brightness, contrast, saturation; one colour matrix (rounded once), or one table when saturation is 1; factors drawn once per sample."
     name = 'color_jitter'
-    schema = dict(brightness=_RANGE_POS((0.7, 1.3)), contrast=_RANGE_POS((0.7, 1.3)), saturation=_RANGE_POS((0.7, 1.3)), prob=(_P, 1.0))
+    schema = dict(brightness=_RANGE_POS((0.7, 1.3)), contrast=_RANGE_POS((0.7, 1.3)), saturation=_RANGE_POS((0.7, 1.3)), prob=(PROB, 1.0))
     def draw(self, rng):
         if not self.gate(rng): return None
         return rng.uniform(*self.brightness), rng.uniform(*self.contrast), rng.uniform(*self.saturation)
@@ -577,7 +580,7 @@ class ColorJitter(ColourOp):
 @register_op
 class Gamma(ColourOp):
     "out = gain·(in/255)^g·255 with g drawn from `gamma`."
-    name, schema = 'gamma', dict(gamma=(Param('range', 0.01, 10), (0.7, 1.4)), gain=(Param('float', 0, 10), 1.0), prob=(_P, 1.0))
+    name, schema = 'gamma', dict(gamma=(Param('range', 0.01, 10), (0.7, 1.4)), gain=(Param('float', 0, 10), 1.0), prob=(PROB, 1.0))
     def draw(self, rng): return (rng.uniform(*self.gamma),) if self.gate(rng) else None
     def table(self, args): return _lut(self.gain * (_I / 255) ** max(args[0], 1e-6) * 255)
     def apply(self, img, args): return cv2.LUT(img, self.table(args))
@@ -587,7 +590,7 @@ class Gamma(ColourOp):
 class HSV(ColourOp):
     "Shift hue by degrees, scale saturation and value; three lookup tables in OpenCV's HSV."
     name = 'hsv'
-    schema = dict(hue_delta_deg=(Param('range', -180, 180), (-20., 20.)), sat=_RANGE_POS((0.7, 1.4)), val=_RANGE_POS((0.7, 1.4)), prob=(_P, 1.0))
+    schema = dict(hue_delta_deg=(Param('range', -180, 180), (-20., 20.)), sat=_RANGE_POS((0.7, 1.4)), val=_RANGE_POS((0.7, 1.4)), prob=(PROB, 1.0))
     def draw(self, rng):
         if not self.gate(rng): return None
         return rng.uniform(*self.hue_delta_deg), rng.uniform(*self.sat), rng.uniform(*self.val)
@@ -603,7 +606,7 @@ class HSV(ColourOp):
 class CLAHE(ColourOp):
     "Contrast-limited adaptive histogram equalisation on the L channel of LAB."
     name = 'clahe'
-    schema = dict(clip_limit=(Param('float', 0.01, 100), 3.0), tile_grid_size=(Param('pair', 1, 256), (8, 8)), prob=(_P, 0.5))
+    schema = dict(clip_limit=(Param('float', 0.01, 100), 3.0), tile_grid_size=(Param('pair', 1, 256), (8, 8)), prob=(PROB, 0.5))
     def apply(self, img, args):
         L, A, B = cv2.split(cv2.cvtColor(img, cv2.COLOR_RGB2LAB))
         L = cv2.createCLAHE(clipLimit=self.clip_limit, tileGridSize=tuple(self.tile_grid_size)).apply(L)
@@ -613,7 +616,7 @@ class CLAHE(ColourOp):
 @register_op
 class AutoContrast(ColourOp):
     "Stretch each channel so its `cutoff` percent darkest/brightest pixels map to 0/255."
-    name, schema = 'auto_contrast', dict(cutoff=(Param('float', 0, 49), 0.0), prob=(_P, 0.5))
+    name, schema = 'auto_contrast', dict(cutoff=(Param('float', 0, 49), 0.0), prob=(PROB, 0.5))
     def apply(self, img, args):
         luts = []
         for ch in range(3):
@@ -627,7 +630,7 @@ class AutoContrast(ColourOp):
 @register_op
 class Solarize(ColourOp):
     "Invert values at or above `threshold`."
-    name, schema = 'solarize', dict(threshold=(Param('int', 0, 256), 128), prob=(_P, 0.3))
+    name, schema = 'solarize', dict(threshold=(Param('int', 0, 256), 128), prob=(PROB, 0.3))
     def table(self, args): return _lut(np.where(_I < self.threshold, _I, 255 - _I))
     def apply(self, img, args): return cv2.LUT(img, self.table(args))
 
@@ -635,7 +638,7 @@ class Solarize(ColourOp):
 @register_op
 class Posterize(ColourOp):
     "Keep the `bits` high bits of every channel."
-    name, schema = 'posterize', dict(bits=(Param('int', 1, 8), 4), prob=(_P, 0.3))
+    name, schema = 'posterize', dict(bits=(Param('int', 1, 8), 4), prob=(PROB, 0.3))
     def table(self, args): return (np.arange(256) & (0xFF << (8 - self.bits) & 0xFF)).astype(np.uint8)
     def apply(self, img, args): return cv2.LUT(img, self.table(args))
 
@@ -646,7 +649,7 @@ _SMOOTH = np.array([[1, 1, 1], [1, 5, 1], [1, 1, 1]], np.float32) / 13
 @register_op
 class Sharpness(ColourOp):
     "Blend with a smoothed copy: factor < 1 blurs, > 1 sharpens (PIL's ImageEnhance.Sharpness rule)."
-    name, schema = 'sharpness', dict(factor=(Param('range', 0, 10), (0.5, 1.8)), prob=(_P, 0.4))
+    name, schema = 'sharpness', dict(factor=(Param('range', 0, 10), (0.5, 1.8)), prob=(PROB, 0.4))
     def draw(self, rng): return (rng.uniform(*self.factor),) if self.gate(rng) else None
     def apply(self, img, args):
         f = args[0]
@@ -684,7 +687,7 @@ _ALB_PIPES, _ALB_LOCK = {}, threading.Lock()
 class AlbumentationsColor(ColourOp):
     "A photometric albumentations recipe (`preset` strong | extreme); one seed per sample, replayed on each of its images."
     name = 'albumentations_color'
-    schema = dict(preset=(Param('choice', choices=('strong', 'extreme')), 'strong'), prob=(_P, 1.0))
+    schema = dict(preset=(Param('choice', choices=('strong', 'extreme')), 'strong'), prob=(PROB, 1.0))
     def draw(self, rng): return (rng.randrange(2 ** 31),) if self.gate(rng) else None
     def _run(self, img, seed: int) -> dict:
         with _ALB_LOCK:   # reseed-then-call on one shared pipeline: keep the pair together
@@ -1004,3 +1007,19 @@ def draw_sample(ax, # a matplotlib axis
     ax.imshow(im); h, w = im.shape[:2]
     for g in geoms: draw_geometry(ax, {k: v for k, v in g.items() if k in GEOMETRY_KEYS}, color='yellow', lw=1.2)
     ax.set_xlim(-0.5, w - 0.5); ax.set_ylim(h - 0.5, -0.5); ax.set_title(title, fontsize=8); ax.axis('off')
+
+# %% ../nbs/01_augment.ipynb #expfr001
+def explore_frame(ax, # a matplotlib axis to draw on
+                  name: str, # a registered op name
+                  params: dict, # the op's params
+                  image, # the input picture (H×W×3 uint8)
+                  geoms: list, # its objects
+                  seed: int = 0, # the sample seed
+                  expand: bool = True, # append ExpandToFitAffine(multiple=32), so nothing is cut off
+                  title: str | None = None, # the start of the axis title (None: the op name)
+                 ) -> AugmentResult:
+    "Run op `name` with `params` (then expand to fit) on one picture and draw the result on `ax`; returns the result."
+    ops = [build_op({'name': name, 'params': params})] + ([ExpandToFitAffine(multiple=32)] if expand else [])
+    res = Compose(ops)([image], geoms, seed=seed)
+    draw_sample(ax, res.images[0], res.geoms, f'{title or name} seed {seed}: {res.telemetry.ops}')
+    return res

@@ -15,7 +15,7 @@ __all__ = ['GEOMETRY_KEYS', 'GeometryError', 'geometry_kind', 'validate_geometry
            'translate', 'scale', 'rotate', 'rotate_center', 'hflip', 'vflip', 'shear', 'compose', 'invert_affine',
            'is_axis_aligned', 'is_identity', 'apply_affine', 'TransformStats', 'transform_geometries',
            'transform_geometry', 'draw_geometry', 'draw_frame', 'clip_polygon', 'clip_polyline', 'polygon_area',
-           'canonical_polygon', 'is_canonical_polygon', 'coverage', 'to_norm1000', 'from_norm1000',
+           'canonical_polygon', 'is_canonical_polygon', 'line_length', 'coverage', 'to_norm1000', 'from_norm1000',
            'geometry_to_norm1000', 'geometry_from_norm1000']
 
 # %% ../nbs/00_geometry.ipynb #6c7d35c4
@@ -574,7 +574,10 @@ def is_canonical_polygon(flat, # a flat polygon [x1, y1, x2, y2, …]
     return bool(first and polygon_area(P) >= 0)
 
 # %% ../nbs/00_geometry.ipynb #e3a465d3
-def _line_length(P): return float(np.hypot(*np.diff(P, axis=0).T).sum()) if len(P) > 1 else 0.
+def line_length(P: np.ndarray, # (n, 2) points of a polyline, in order
+               ) -> float:
+    "Length of the polyline through the points `P` (0 for fewer than two points)."
+    return float(np.hypot(*np.diff(P, axis=0).T).sum()) if len(P) > 1 else 0.
 
 # %% ../nbs/00_geometry.ipynb #18a16461
 def coverage(geom: dict, # the object
@@ -591,9 +594,9 @@ def coverage(geom: dict, # the object
         total = abs(polygon_area(P))
         if total > 0: return min(1., abs(polygon_area(clip_polygon(P, cw, ch))) / total)
         P = np.concatenate([P, P[:1]])  # a flat polygon or box: measure its outline like a line
-    total = _line_length(P)
+    total = line_length(P)
     if total == 0: return 1. if inside(P[:1]) else 0.
-    return min(1., _line_length(clip_polyline(P, cw, ch)) / total)
+    return min(1., line_length(clip_polyline(P, cw, ch)) / total)
 
 # %% ../nbs/00_geometry.ipynb #416f3891
 def to_norm1000(coords, # flat pixel coordinates x, y, …

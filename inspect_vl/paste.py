@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import cv2
 from fastcore.basics import patch
-from .geometry import GEOMETRY_KEYS, _line_length, clip_polyline, geometry_points, object_mask, scale, transform_geometries, translate
+from .geometry import GEOMETRY_KEYS, clip_polyline, geometry_points, line_length, object_mask, scale, transform_geometries, translate
 from .io import atomic_writer
 from .seeds import mix_seed
-from .augment import AugmentationError, Param, PatchOp, _P, _mapped_float, register_op
+from .augment import PROB, AugmentationError, Param, PatchOp, mapped_float, register_op
 
 # %% auto #0
 __all__ = ['PatchBankError', 'check_single_node', 'Patch', 'PatchBank', 'overlap_share', 'desc_class', 'SmallObjectZoomPaste',
@@ -150,10 +150,10 @@ def overlap_share(g: dict,           # an object already in the picture (bbox_2d
     return cv2.countNonZero(r) / total if r.size else 0.
 
 # %% ../nbs/01a_paste.ipynb #da56610f
-_PASTE_SCHEMA = dict(prob=(_P, 0.2), max_targets=(Param('int', 0, 64), 1), max_attempts=(Param('int', 1, 1000), 20),
+_PASTE_SCHEMA = dict(prob=(PROB, 0.2), max_targets=(Param('int', 0, 64), 1), max_attempts=(Param('int', 1, 1000), 20),
                      overlap_threshold=(Param('float', 0, 1), 0.1),
                      source_mode=(Param('choice', choices=('self', 'mixed', 'bank')), 'self'),
-                     bank_add_prob=(_P, 0.0), bank_mix=(_P, 0.5))
+                     bank_add_prob=(PROB, 0.0), bank_mix=(PROB, 0.5))
 
 # %% ../nbs/01a_paste.ipynb #f4f6fce2
 class _PasteBase(PatchOp):
@@ -180,7 +180,7 @@ def _cut(self: _PasteBase, st, box, members) -> Patch:
     "The pixels of `box` from every image and the `members` geometry moved into patch coordinates."
     x1, y1, x2, y2 = box
     T = translate(-x1, -y1)
-    geoms = [{**_without_tags(st.geoms[j]), **_mapped_float(st.geoms[j], T)} for j in members]
+    geoms = [{**_without_tags(st.geoms[j]), **mapped_float(st.geoms[j], T)} for j in members]
     return Patch([im[y1:y2, x1:x2].copy() for im in st.images], geoms, list(members))
 
 # %% ../nbs/01a_paste.ipynb #pbs0cd02
@@ -270,7 +270,7 @@ class SmallObjectZoomPaste(_PasteBase):
             if not self._allowed(g): continue
             a = _aabb(g); w, h = a[2] - a[0], a[3] - a[1]
             if w <= 0 or h <= 0: continue                       # flat boxes and straight horizontal/vertical lines: nothing to zoom
-            if max(w, h) <= self.max_size or ('line' in g and _line_length(geometry_points(g)) <= self.max_line_length): out.append(i)
+            if max(w, h) <= self.max_size or ('line' in g and line_length(geometry_points(g)) <= self.max_line_length): out.append(i)
         return out
     def _extract(self, st, i, rng):
         a = _aabb(st.geoms[i]); box = self._box(st, a[:2], a[2:], self.context)
@@ -309,7 +309,7 @@ class LineSegmentCopyPaste(_PasteBase):
     schema = dict(scale=(Param('range', 0.1, 10), (0.9, 1.1)), frac=(Param('range', 0.01, 1), (0.3, 0.7)), min_length=(Param('float', 0, 1e5), 16.),
                   max_size=(Param('float', 1, 1e5), 256.), context=(Param('int', 0, 256), 4), **_PASTE_SCHEMA)
     def _candidates(self, st):
-        return [i for i, g in enumerate(st.geoms) if 'line' in g and _line_length(geometry_points(g)) >= self.min_length]
+        return [i for i, g in enumerate(st.geoms) if 'line' in g and line_length(geometry_points(g)) >= self.min_length]
     def _extract(self, st, i, rng):
         P = geometry_points(st.geoms[i]); seg = np.hypot(*np.diff(P, axis=0).T); cum = np.r_[0, np.cumsum(seg)]
         L = cum[-1]; part = rng.uniform(*self.frac) * L; s0 = rng.uniform(0, L - part)
