@@ -4,20 +4,20 @@
 
 # %% ../nbs/15_demo.ipynb #3246752f
 from __future__ import annotations
-import hashlib, json, math, os, shutil, time, warnings
+import hashlib, json, math, os, shutil, statistics, time, warnings
 from dataclasses import dataclass, field, replace, asdict
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['DEMO_VERSION', 'SMOKE_OVERRIDES', 'demo_config_path', 'DemoConfigError', 'WorldSettings', 'ModelSettings',
-           'MixSettings', 'ReportSettings', 'DemoConfig', 'load_demo_config', 'check_demo_config', 'stamp_key',
-           'read_stamp', 'is_built', 'write_stamp', 'verdict_answer', 'demo_guidance', 'verdict_record',
+__all__ = ['DEMO_VERSION', 'PLACEMENT_LEVELS', 'SMOKE_OVERRIDES', 'demo_config_path', 'DemoConfigError', 'WorldSettings',
+           'ModelSettings', 'MixSettings', 'ReportSettings', 'DemoConfig', 'load_demo_config', 'check_demo_config',
+           'stamp_key', 'read_stamp', 'is_built', 'write_stamp', 'verdict_answer', 'demo_guidance', 'verdict_record',
            'verdict_records', 'build_world', 'demo_corpus', 'build_model', 'summary_prompts', 'fusion_mix',
            'train_config', 'finetune', 'run_stage_a_step', 'stage_b_config', 'run_stage_b_step', 'serve_settings',
            'serve_check', 'cached_step', 'ticket_outcomes', 'ticket_metrics', 'summary_scores', 'dense_goal',
            'predict_examples', 'plot_examples', 'plot_overlays', 'plot_ticket_metrics', 'generation_curve',
-           'ticket_summary', 'dense_summary', 'report_figures', 'report_head', 'report_markdown', 'write_report',
-           'report_table', 'serve_command', 'run_demo', 'demo_cli']
+           'ticket_summary', 'placement', 'placement_markdown', 'dense_summary', 'report_figures', 'report_head',
+           'report_markdown', 'write_report', 'report_table', 'serve_command', 'run_demo', 'demo_cli']
 
 # %% ../nbs/15_demo.ipynb #d1d11eea
 import yaml
@@ -34,7 +34,7 @@ from .prompts import (stage_a_prompts, prompt_corpus, DENSE_SYSTEM_COMPACT, DENS
                                 STAGE_B_MISSION_FOCUS)
 from .stage_b.verdicts import Ticket, rollout_conversation, rollout_system_prompt
 from .io import read_jsonl, atomic_write_json, atomic_write_text
-from .evaluate import (dense_objects, evaluate_answers, dense_markdown, plot_class_bars, plot_pr_curves, overlay, verdict_rows,
+from .evaluate import (dense_objects, evaluate_answers, desc_category, dense_markdown, plot_class_bars, plot_pr_curves, overlay, verdict_rows,
                                  verdict_metrics, verdict_markdown)
 
 # %% ../nbs/15_demo.ipynb #ec118e53
@@ -460,10 +460,10 @@ def dense_goal(report:dict, # `evaluate_answers(...)['report']`
                classes:tuple, # the classes the goal is about
                goal:float, # the least F1 at IoU 0.50 each must reach
               ) -> dict:
-    "Category-aware F1 at IoU 0.50 of each goal class (0 when absent) and whether every one reaches `goal`."
+    "Category-aware F1 at IoU 0.50 and truth count of each goal class (0 when absent), and whether every F1 reaches `goal`."
     bc = report['category']['by_class']
     f1 = {c: bc[c]['at50']['f1'] if c in bc else 0.0 for c in classes}
-    return dict(f1_50=f1, goal=goal, met=all(v >= goal for v in f1.values()))
+    return dict(f1_50=f1, n_truth={c: bc[c]['n_truth'] if c in bc else 0 for c in classes}, goal=goal, met=all(v >= goal for v in f1.values()))
 
 # %% ../nbs/15_demo.ipynb #72de5df9
 def predict_examples(engine, cfg:DemoConfig, world, n:int) -> list:
@@ -555,15 +555,45 @@ def ticket_summary(runs:dict, # {mission: Stage-B run folder}
         pm['need_review_share'] = pm['need_review'] / max(pm['n_tickets'], 1)
     return per_mission, outcomes, ticket_metrics(outcomes)
 
+# %% ../nbs/15_demo.ipynb #pl0fn001
+PLACEMENT_LEVELS = (0.3, 0.5, 0.7)
+
+def placement(ev:dict, # `evaluate_answers` of the held-out dense answers
+              classes:tuple, # the classes to look at
+              levels:tuple=PLACEMENT_LEVELS, # IoU levels to count the best overlaps at
+             ) -> dict:
+    "Per class: truths, the share with a same-class answer in the image, the share whose best same-class IoU reaches each level, the median."
+    best = {c: [] for c in classes}
+    for truths, preds, m in zip(ev['truths'], ev['preds'], ev['matches']):
+        pc = [desc_category(p['desc']) for p in preds]
+        for i, t in enumerate(truths):
+            c = desc_category(t['desc'])
+            if c not in best: continue
+            same = [m['iou'][i, j] for j, k in enumerate(pc) if k == c]
+            best[c].append(float(max(same)) if same else None)
+    share = lambda xs, ok: sum(map(ok, xs)) / len(xs) if xs else 0.0
+    return dict(levels=list(levels), by_class={c: dict(n=len(v), answered=share(v, lambda x: x is not None),
+        reach=[share(v, lambda x, l=l: x is not None and x >= l) for l in levels],
+        median_iou=float(statistics.median([x or 0.0 for x in v])) if v else 0.0) for c, v in best.items()})
+
+# %% ../nbs/15_demo.ipynb #pl0md002
+def placement_markdown(pl:dict, # `placement`
+                      ) -> str:
+    "The placement table: per class, truths, the share answered, the shares whose best IoU reaches each level, the median best IoU."
+    lv = pl['levels']
+    md = ['| class | truths | answered | ' + ' | '.join(f'best IoU ≥ {l}' for l in lv) + ' | median best IoU |', '|---|---:|---:|' + '---:|' * (len(lv) + 1)]
+    return '\n'.join(md + [f"| {c} | {v['n']} | {_pct(v['answered'])} | " + ' | '.join(map(_pct, v['reach'])) + f" | {v['median_iou']:.2f} |"
+                           for c, v in pl['by_class'].items()])
+
 # %% ../nbs/15_demo.ipynb #4db12244
 def dense_summary(ev:dict, # `evaluate_answers` of the held-out dense answers
                   rc:ReportSettings, # the report section: goal classes and goal
                  ) -> dict:
-    "The report's dense entry: counts, category-aware F1@0.5 overall and per class, the goal, parse failures, box AP50."
+    "The report's dense entry: counts, category-aware F1@0.5 overall and per class, the goal, the goal classes' placement, parse failures, box AP50."
     rep = ev['report']; cat = rep['category']
     return dict(n_images=rep['n_images'], n_truth=rep['n_truth'], n_pred=rep['n_pred'], f1_50=cat['overall']['at50']['f1'],
                 by_class={c: v['at50'] for c, v in cat['by_class'].items()}, goal=dense_goal(rep, rc.dense_goal_classes, rc.dense_f1_goal),
-                parse_failures=rep['parse_failures'], box_ap50=ev['box_ap']['AP50'])
+                placement=placement(ev, rc.dense_goal_classes), parse_failures=rep['parse_failures'], box_ap50=ev['box_ap']['AP50'])
 
 # %% ../nbs/15_demo.ipynb #6e9223f3
 def _save(fig, path):
@@ -608,13 +638,14 @@ def report_head(cfg:DemoConfig, # the demo config
                ) -> list:
     "The first lines of `report.md`: what was run, the goal table and the per-mission table."
     rc, d, s = cfg.report, rep['dense'], rep.get('served')
+    nt = d['goal']['n_truth']; n_truth = ', '.join(f'{n} {c}' for c, n in nt.items())
     lines = ['# inspect_vl demo report', '', f"Config: `{cfg.source}`. Held-out tickets: {rep['n_tickets']} ({rep['n_fail']} 不通过), "
-             f"{rep['n_images']} images; {d['n_images']} held-out images for the dense captions. Wall time of this run: {rep['seconds']:.0f} s.", '',
+             f"{rep['n_images']} images; {d['n_images']} held-out images for the dense captions ({n_truth}). Wall time of this run: {rep['seconds']:.0f} s.", '',
              '| figure | value (95 % interval) | goal |', '|---|---|---|',
              f"| label match | {_pct(rep['label_match'])} {_ci(rep['label_match_ci95'])} | ≥ {_pct(rc.label_match_goal)} |",
              f"| false-pass rate (false passes / 不通过 tickets) | {_pct(rep['false_pass_rate'])} ({rep['false_pass']}/{rep['n_fail']}) "
              f"{_ci(rep['false_pass_ci95'])} | ≤ {_pct(rc.false_pass_goal)} |"]
-    lines += [f'| dense F1@0.5 {c} (category-aware) | {_pct(v)} | ≥ {_pct(rc.dense_f1_goal)} |' for c, v in d['goal']['f1_50'].items()]
+    lines += [f'| dense F1@0.5 {c} (category-aware, {nt[c]} truths) | {_pct(v)} | ≥ {_pct(rc.dense_f1_goal)} |' for c, v in d['goal']['f1_50'].items()]
     lines += [f"| dense F1@0.5, all classes | {_pct(d['f1_50'])} | |", f"| need-review tickets | {rep['need_review']} | |",
               f"| Stage-A exact summaries | {_pct(rep['summary_exact'])} of {rep['n_images']} | |"]
     lines += [f"| served == batch (tickets) | {s['equal']}/{s['n']} | {s['n']}/{s['n']} |"] if s else []
@@ -632,6 +663,8 @@ def report_markdown(cfg:DemoConfig, # the demo config
     lines = report_head(cfg, rep)
     lines += ['', verdict_markdown([verdict_metrics(outcomes, g, n) for g in (True, False) for n in (True, False)]).replace('### ', '## ', 1)]
     lines += ['## Dense captions on the held-out images', '', dense_markdown(ev).split('\n', 2)[2]]
+    lines += ['What limits the goal classes: for each truth, the best IoU of an answer of its class in the same image '
+              '(answered: the image has one; the bar counts IoU ≥ 0.5).', '', placement_markdown(rep['dense']['placement']), '']
     if curve := rep['generation_curve']:
         lines += ['Generated on held-out samples during training (training.eval_generate):', '', '| step | dense F1@0.5 | summary exact |', '|---:|---:|---:|']
         lines += [f"| {c['step']} | {'' if c['dense_f1_50'] is None else _pct(c['dense_f1_50'])} | {'' if c['summary_exact'] is None else _pct(c['summary_exact'])} |"
