@@ -145,7 +145,8 @@ def _stage_a_cfg(cfg:DemoConfig, input_dir, output_dir, mission:str):
     except (TypeError, ValueError) as e: raise DemoConfigError(f'{cfg.source}: stage_a: {e}') from None
 
 # %% ../nbs/15_demo.ipynb #28c83c9c
-def check_demo_config(cfg:DemoConfig) -> DemoConfig:
+def check_demo_config(cfg:DemoConfig, # the demo config to validate (returned unchanged when valid)
+                     ) -> DemoConfig:
     "Validate the `stage_a`, `train` and `stage_b` sections with their own modules (placeholder paths)."
     from inspect_vl.config import ConfigError
     from inspect_vl.train_config import config_from_mapping
@@ -166,37 +167,49 @@ def stamp_key(*parts) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
 
 # %% ../nbs/15_demo.ipynb #dc3d6df1
-def read_stamp(folder) -> dict|None:
+def read_stamp(folder, # a step folder (`world`, `model`, `train`, ... under the demo folder)
+              ) -> dict|None:
     "The `done.json` of a step folder, or None."
     p = Path(folder)/'done.json'
     try: return json.loads(p.read_text(encoding='utf-8'))
     except (OSError, ValueError): return None
 
 # %% ../nbs/15_demo.ipynb #b4ff205d
-def is_built(folder, key:str) -> bool:
+def is_built(folder, # a step folder
+             key:str, # the step's `stamp_key` of its inputs
+            ) -> bool:
     "Was the step in `folder` built from exactly `key`?"
     s = read_stamp(folder)
     return s is not None and s.get('key') == key
 
 # %% ../nbs/15_demo.ipynb #0dbb740e
-def write_stamp(folder, key:str, seconds:float, **info) -> dict:
-    "Mark the step in `folder` as built from `key` (atomically); returns the stamp."
+def write_stamp(folder, # the step folder `done.json` goes into
+                key:str, # the step's `stamp_key` of its inputs
+                seconds:float, # wall time the step took, in seconds (kept to 2 decimals)
+                **info) -> dict:
+    "Mark the step in `folder` as built from `key` (atomically), `info` as extra JSON fields; returns the stamp."
     s = dict(key=key, seconds=round(seconds, 2), **info)
     atomic_write_json(Path(folder)/'done.json', s)
     return s
 
 # %% ../nbs/15_demo.ipynb #7261dd17
-def verdict_answer(label:str, reason:str) -> str:
+def verdict_answer(label:str, # the rule label: 'pass' (通过); anything else is 不通过
+                   reason:str, # the one-line reason written after `Reason:`
+                  ) -> str:
     "The two-line Stage-B answer for a rule label and reason."
     return f"Verdict: {'通过' if label == 'pass' else '不通过'}\nReason: {reason}"
 
 # %% ../nbs/15_demo.ipynb #aa7ac928
-def demo_guidance(mission:str) -> dict:
+def demo_guidance(mission:str, # a mission name (a key of `STAGE_B_MISSION_FOCUS`)
+                 ) -> dict:
     "The demo's guidance experiences for `mission`: just the mission checklist G0."
     return {'G0': STAGE_B_MISSION_FOCUS[mission]}
 
 # %% ../nbs/15_demo.ipynb #94ba91f5
-def verdict_record(ticket:Ticket, reason:str, domain:str='bbu') -> dict:
+def verdict_record(ticket:Ticket, # the ticket: mission, label and per-image truth summaries
+                   reason:str, # the rule reason of its label
+                   domain:str='bbu', # the rollout prompt's domain hints: 'bbu' or 'rru'
+                  ) -> dict:
     "A chat-only training record: the rollout conversation of `ticket` and its two-line verdict."
     conv = rollout_conversation(ticket, demo_guidance(ticket.mission), domain)
     msgs = [dict(role=m['role'], content=m['content'][0]['text']) for m in conv]
@@ -208,7 +221,10 @@ def verdict_record(ticket:Ticket, reason:str, domain:str='bbu') -> dict:
 def verdict_records(missions, # missions to make tickets for
                     n:int, # tickets per mission (alternately pass and fail; fail reasons in turn)
                     seed:int, # planning seed (use one the held-out tickets do not use)
-                    cfg:SynthConfig=EASY, domain:str='bbu', progress=None) -> list:
+                    cfg:SynthConfig=EASY, # the synth settings the tickets are planned under
+                    domain:str='bbu', # the rollout prompt's domain hints: 'bbu' or 'rru'
+                    progress=None, # a bar with `.update(1)` per record (tqdm), or None
+                   ) -> list:
     "Chat-only Stage-B verdict records from truth summaries of planned (never rendered) tickets."
     out = []
     for mission in missions:
@@ -227,7 +243,10 @@ def _tqdm(**kw):
     return tqdm(**kw)
 
 # %% ../nbs/15_demo.ipynb #4d4d3147
-def build_world(cfg:DemoConfig, out, progress:bool=True) -> Path:
+def build_world(cfg:DemoConfig, # the demo config (its `world` section and seed)
+                out, # the demo folder; the step writes `out/world`
+                progress:bool=True, # show a tqdm bar
+               ) -> Path:
     "Step 1: render the training and validation images, the held-out tickets and the Stage-B verdict records."
     w, folder, t0 = cfg.world, Path(out)/'world', time.perf_counter()
     key = stamp_key('world', DEMO_VERSION, cfg.seed, asdict(w))
@@ -247,7 +266,9 @@ def build_world(cfg:DemoConfig, out, progress:bool=True) -> Path:
     return folder
 
 # %% ../nbs/15_demo.ipynb #262b2ba2
-def demo_corpus(cfg:DemoConfig, verdicts:list=()) -> list:
+def demo_corpus(cfg:DemoConfig, # the demo config (seed, missions, synth settings, Stage-B domain)
+                verdicts:list=(), # chat records (`verdict_records`) whose user turns and answers join the corpus
+               ) -> list:
     "Tokenizer corpus: world text, all prompts, the rollout system prompts, and the verdict chats' user turns and answers."
     lines = text_corpus(cfg.seed, cfg=cfg.world.synth_config) + prompt_corpus()
     lines += [rollout_system_prompt(demo_guidance(m)['G0'], cfg.stage_b.get('default_domain') or 'bbu') for m in cfg.world.missions]
@@ -255,7 +276,11 @@ def demo_corpus(cfg:DemoConfig, verdicts:list=()) -> list:
     return lines
 
 # %% ../nbs/15_demo.ipynb #a828cc48
-def build_model(cfg:DemoConfig, out, world, progress:bool=True) -> Path:
+def build_model(cfg:DemoConfig, # the demo config (its `model` section and seed)
+                out, # the demo folder; the step writes `out/model`
+                world, # the world step folder (`build_world`): its verdict records feed the tokenizer
+                progress:bool=True, # show a tqdm bar
+               ) -> Path:
     "Step 2: the tiny random-init Qwen3-VL checkpoint folder with the demo's tokenizer."
     from inspect_vl.model import make_tiny_qwen3vl
     folder, t0 = Path(out)/'model', time.perf_counter()
@@ -271,7 +296,9 @@ def build_model(cfg:DemoConfig, out, world, progress:bool=True) -> Path:
     return folder
 
 # %% ../nbs/15_demo.ipynb #20185091
-def summary_prompts(cfg:DemoConfig, mission:str=None) -> tuple:
+def summary_prompts(cfg:DemoConfig, # the demo config (its `stage_a` section)
+                    mission:str=None, # the mission (None: no mission text)
+                   ) -> tuple:
     "`(system, user)` Stage-A sends with each image of `mission` under the demo's `stage_a` settings."
     s = cfg.stage_a
     return stage_a_prompts(mission, s.get('dataset', 'bbu'), s.get('prompt_profile', 'summary_runtime'), s.get('mission_focus', True),
@@ -284,7 +311,9 @@ def _merge(a:dict, b:dict) -> dict:
     return out
 
 # %% ../nbs/15_demo.ipynb #f8416929
-def fusion_mix(cfg:DemoConfig, world) -> dict:
+def fusion_mix(cfg:DemoConfig, # the demo config (its `mix` ratios and `stage_a` prompts)
+               world, # the world step folder whose JSONL files the targets read
+              ) -> dict:
     "The fusion targets of the fine-tune: dense captions, one summary set per Stage-A prompt, the verdict chats (held-out images validate the first two)."
     w, mx = Path(world), cfg.mix
     focus = cfg.stage_a.get('mission_focus', True)
@@ -300,7 +329,11 @@ def fusion_mix(cfg:DemoConfig, world) -> dict:
     return dict(targets=[d for d in t if d['ratio'] > 0])
 
 # %% ../nbs/15_demo.ipynb #6ae1f442
-def train_config(cfg:DemoConfig, model_dir, world, run_dir) -> dict:
+def train_config(cfg:DemoConfig, # the demo config (its `train` section is the base)
+                 model_dir, # the checkpoint folder to fine-tune
+                 world, # the world step folder (training data)
+                 run_dir, # the run folder: its parent becomes `output_dir`, its name `run_name`
+                ) -> dict:
     "The training config (09_config schema) of the demo's fine-tune."
     run_dir = Path(run_dir)
     filled = dict(model=dict(model=str(model_dir)),
@@ -310,7 +343,12 @@ def train_config(cfg:DemoConfig, model_dir, world, run_dir) -> dict:
     return _merge(cfg.train, filled)
 
 # %% ../nbs/15_demo.ipynb #e639ded9
-def finetune(cfg:DemoConfig, out, world, model, progress:bool=True) -> Path:
+def finetune(cfg:DemoConfig, # the demo config (`train`, `mix`, `threads`)
+             out, # the demo folder; the step writes `out/train`
+             world, # the world step folder (training data)
+             model, # the model step folder (`build_model`): the initial checkpoint
+             progress:bool=True, # show training progress
+            ) -> Path:
     "Step 3: train the model on dense, summary and verdict samples; returns the final checkpoint folder."
     from inspect_vl.train_config import config_from_mapping
     from inspect_vl.train import train
@@ -344,7 +382,13 @@ def _begin(folder, key:str):
         atomic_write_json(b, dict(key=key))
 
 # %% ../nbs/15_demo.ipynb #24f067b7
-def run_stage_a_step(cfg:DemoConfig, out, world, train_dir, engine, progress:bool=True) -> Path:
+def run_stage_a_step(cfg:DemoConfig, # the demo config (its `stage_a` section and missions)
+                     out, # the demo folder; the step writes `out/stage_a`
+                     world, # the world step folder (its held-out tickets)
+                     train_dir, # the train step folder (its stamp keys the cache)
+                     engine, # the `Generator` serving the fine-tuned checkpoint
+                     progress:bool=True, # show a tqdm bar per mission
+                    ) -> Path:
     "Step 4: per-image summaries of every held-out ticket, `<mission>_stage_a.jsonl` per mission."
     from inspect_vl.stage_a import run_stage_a
     folder, t0 = Path(out)/'stage_a', time.perf_counter()
@@ -359,14 +403,26 @@ def run_stage_a_step(cfg:DemoConfig, out, world, train_dir, engine, progress:boo
     return folder
 
 # %% ../nbs/15_demo.ipynb #c8372d2b
-def stage_b_config(cfg:DemoConfig, mission:str, stage_a_jsonl, guidance_path, root, model_dir) -> dict:
+def stage_b_config(cfg:DemoConfig, # the demo config (its `stage_b` section is the base)
+                   mission:str, # the mission of the run
+                   stage_a_jsonl, # the mission's Stage-A summaries (`<mission>_stage_a.jsonl`)
+                   guidance_path, # the guidance JSON file
+                   root, # the output root of the Stage-B runs
+                   model_dir, # the checkpoint folder the verdicts are generated with
+                  ) -> dict:
     "The Stage-B config (13c schema) of one mission's run."
     filled = dict(stage_a_paths=[str(stage_a_jsonl)], guidance=dict(path=str(guidance_path)), output=dict(root=str(root)),
                   model=dict(model_name_or_path=str(model_dir), generator='inspect_vl.generate:load_generator'))
     return _merge(cfg.stage_b, filled)
 
 # %% ../nbs/15_demo.ipynb #3d2a0f0c
-def run_stage_b_step(cfg:DemoConfig, out, stage_a, train_dir, engine, progress:bool=True) -> dict:
+def run_stage_b_step(cfg:DemoConfig, # the demo config (its `stage_b` section and missions)
+                     out, # the demo folder; the step writes `out/stage_b`
+                     stage_a, # the Stage-A step folder (`run_stage_a_step`)
+                     train_dir, # the train step folder (its stamp names the checkpoint)
+                     engine, # the `Generator` serving the fine-tuned checkpoint
+                     progress:bool=True, # show a tqdm bar per mission
+                    ) -> dict:
     "Step 5: the verdict loop per mission; returns `{mission: run folder}`."
     from inspect_vl.stage_b.runner import StageBRunner, config_from_dict
     folder, t0 = Path(out)/'stage_b', time.perf_counter()
@@ -397,7 +453,8 @@ def serve_settings(cfg:DemoConfig, # the demo config
 # %% ../nbs/15_demo.ipynb #d0c1c7cd
 def serve_check(cfg:DemoConfig, # the demo config
                 engine, # the shared `Generator` the batch path used
-                world, stage_a, # the world folder (its tickets) and the Stage-A folder
+                world, # the world step folder (its held-out tickets)
+                stage_a, # the Stage-A step folder (the batch summaries)
                 runs:dict, # {mission: Stage-B run folder}
                 guidance, # the guidance file served
                ) -> dict:
@@ -436,7 +493,8 @@ def ticket_outcomes(run_dir, # a Stage-B run folder
     return [{**row, 'reason': reason.get(row['ticket_key'])} for row in verdict_rows(list(read_jsonl(stage_a_jsonl)), rep)]
 
 # %% ../nbs/15_demo.ipynb #1673677e
-def ticket_metrics(outcomes:list) -> dict:
+def ticket_metrics(outcomes:list, # one outcome dict per ticket (label, verdict, need_review ...), as `ticket_summary`
+                  ) -> dict:
     "Label match and false-pass rate (false passes / 不通过 tickets) of `verdict_metrics`, with 95 % Wilson intervals, and ticket counts."
     o = verdict_metrics(outcomes)['overall']
     lm, fp, ff = o['label_match'], o['false_pass'], o['false_fail']
@@ -445,7 +503,10 @@ def ticket_metrics(outcomes:list) -> dict:
                 no_verdict=sum(r['verdict'] is None for r in outcomes))
 
 # %% ../nbs/15_demo.ipynb #fafe103d
-def summary_scores(stage_a, world, missions) -> dict:
+def summary_scores(stage_a, # the Stage-A step folder (`<mission>_stage_a.jsonl` per mission)
+                   world, # the world step folder (the tickets' truth summaries)
+                   missions, # the missions to score
+                  ) -> dict:
     "Exact-match rate of Stage-A summaries on the held-out ticket images, and the image count."
     ok = n = 0
     for m in missions:
@@ -466,7 +527,11 @@ def dense_goal(report:dict, # `evaluate_answers(...)['report']`
     return dict(f1_50=f1, n_truth={c: bc[c]['n_truth'] if c in bc else 0 for c in classes}, goal=goal, met=all(v >= goal for v in f1.values()))
 
 # %% ../nbs/15_demo.ipynb #72de5df9
-def predict_examples(engine, cfg:DemoConfig, world, n:int) -> list:
+def predict_examples(engine, # the `Generator` serving the fine-tuned checkpoint
+                     cfg:DemoConfig, # the demo config (Stage-A prompts of its first mission)
+                     world, # the world step folder (`val.jsonl`)
+                     n:int, # how many validation images also get a summary (the first `n`)
+                    ) -> list:
     "Dense answers for every held-out (validation) image and summaries for the first `n`: dicts with record, dense_text (and summary)."
     from inspect_vl.generate import DecodeSettings
     recs = list(read_records(Path(world)/'val.jsonl'))
@@ -479,7 +544,8 @@ def predict_examples(engine, cfg:DemoConfig, world, n:int) -> list:
     s = engine.generate(summ, DecodeSettings(max_new_tokens=160)) if summ else []
     return [dict(record=r, dense_text=a.text, **({'summary': s[i].text} if i < len(s) else {})) for i, (r, a) in enumerate(zip(recs, d))]
 
-def plot_examples(examples:list):
+def plot_examples(examples:list, # `predict_examples` dicts (record, dense_text), one figure row each
+                 ):
     "Truth (left) and prediction (right) for each example, objects outlined, short English tags as titles."
     import matplotlib.pyplot as plt
     from PIL import Image
@@ -516,7 +582,10 @@ def plot_overlays(preds:list, # `predict_examples`
     fig.tight_layout()
     return fig
 
-def plot_ticket_metrics(per_mission:dict, label_goal:float=0.95, fp_goal:float=0.02):
+def plot_ticket_metrics(per_mission:dict, # {mission: metrics with label_match, false_pass_rate, need_review_share}
+                        label_goal:float=0.95, # label-match goal, a fraction in [0, 1] (dashed line)
+                        fp_goal:float=0.02, # false-pass-rate goal, a fraction in [0, 1] (dashed line)
+                       ):
     "Bars of label match, false-pass rate and need-review share per mission (goal lines dashed)."
     import matplotlib.pyplot as plt
     import numpy as np
@@ -603,8 +672,10 @@ def _save(fig, path):
 def report_figures(cfg:DemoConfig, # the demo config
                    out, # the report folder
                    run_dir, # the training run folder
-                   ev:dict, preds:list, # `evaluate_answers` of the held-out dense answers, and `predict_examples`
-                   per_mission:dict, runs:dict, # `ticket_summary`'s per-mission metrics; {mission: Stage-B run folder}
+                   ev:dict, # `evaluate_answers` of the held-out dense answers
+                   preds:list, # `predict_examples`
+                   per_mission:dict, # `ticket_summary`'s per-mission metrics
+                   runs:dict, # {mission: Stage-B run folder}
                   ) -> dict:
     "Save the report's PNG figures into `out`: `{file name: caption}`."
     from inspect_vl.train import plot_curves
@@ -656,8 +727,10 @@ def report_head(cfg:DemoConfig, # the demo config
 # %% ../nbs/15_demo.ipynb #ce7c5e94
 def report_markdown(cfg:DemoConfig, # the demo config
                     rep:dict, # the report dict (`write_report`)
-                    outcomes:list, ev:dict, # every ticket's outcome (`ticket_summary`); `evaluate_answers` of the dense answers
-                    figs:dict, examples:list, # `report_figures`; the held-out predictions with a summary
+                    outcomes:list, # every ticket's outcome (`ticket_summary`)
+                    ev:dict, # `evaluate_answers` of the dense answers
+                    figs:dict, # {figure file name: caption} (`report_figures`)
+                    examples:list, # the held-out predictions with a summary
                    ) -> str:
     "The whole `report.md`."
     lines = report_head(cfg, rep)
@@ -684,9 +757,14 @@ def report_markdown(cfg:DemoConfig, # the demo config
 
 # %% ../nbs/15_demo.ipynb #d46eb85b
 def write_report(cfg:DemoConfig, # the demo config
-                 out, world, train_dir, stage_a, # the demo folder and its world, train and Stage-A step folders
-                 runs:dict, preds:list, # {mission: Stage-B run folder}; `predict_examples`
-                 seconds:float, step_seconds:dict, # wall time so far; seconds per step of this run
+                 out, # the demo folder (the report files go here)
+                 world, # the world step folder
+                 train_dir, # the train step folder
+                 stage_a, # the Stage-A step folder
+                 runs:dict, # {mission: Stage-B run folder}
+                 preds:list, # `predict_examples`
+                 seconds:float, # wall time so far, in seconds
+                 step_seconds:dict, # {step name: seconds} of this run
                  served:dict=None, # `serve_check` (None: not checked)
                 ) -> dict:
     "Write `report.json`, `report.md` and the PNG plots into `out`; returns the report dict."
@@ -713,7 +791,8 @@ def write_report(cfg:DemoConfig, # the demo config
     return rep
 
 # %% ../nbs/15_demo.ipynb #3f6179a0
-def report_table(rep:dict) -> str:
+def report_table(rep:dict, # the report dict (`write_report`)
+                ) -> str:
     "The short table the demo prints at the end."
     ok = lambda b: 'ok' if b else 'MISSED'
     g = rep['goals']
