@@ -1,10 +1,4 @@
-"""Stage-A generation: images/s with batch 8 against one image at a time, on the tiny Qwen3-VL.
-
-The goal was 4x at batch 8. On these 2-core CPUs it is out of reach with a margin, and the bench shows why instead of
-gating a figure that flips with the load: the batch-8 row reports the median (its `ok` still requires identical
-outputs across engines and rounds), and the bound row gives the best ratio batch 8 could reach with its prefill at
-the per-image floor and its decode perfectly amortised; when that bound is under 4.4, no engine change reaches 4x
-with a margin at batch 8, and the log names the batch size that would.
+"""Stage-A generation: images/s with batch 8 against one image at a time, on the tiny Qwen3-VL (goal >= 4x).
 
 Both engines decode the same 64 images with the same greedy settings (so the same tokens; checked), side by side in
 one process, one torch thread. They take turns in interleaved rounds (batch 8, batch 16, batch 1; a warm-up, then
@@ -129,7 +123,7 @@ def bench() -> list:
               f'{per["batch 1"]["decode"] / max(per[k]["decode"], 1e-9):.1f}x', file=sys.stderr)
     print(f'outputs identical across engines and rounds: {same}; torch threads {torch.get_num_threads()}', file=sys.stderr)
     bound = _bound(per, runs, {k: e.batch_size for k, e in engines.items()}, model)
-    return [row(f'stage-A images/s batch {BATCH} vs 1 (tiny)', ratios[f'batch {BATCH}'], 'report', ok=same, bound=bound),
+    return [row(f'stage-A images/s batch {BATCH} vs 1 (tiny)', ratios[f'batch {BATCH}'], '>= 4', ok=same, bound=bound),
             row('stage-A images/s batch 16 vs 1 (tiny)', ratios['batch 16'], 'info', ok=same),
             dict(name=f'stage-A bound: best batch {BATCH} vs 1 with prefill at its floor and decode perfectly amortised',
                  value=bound['best_amortised'], goal='info', unit='ratio', ok=True, batch_for_margin=bound['batch_for_margin'])]

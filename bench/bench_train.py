@@ -56,6 +56,7 @@ def _ours(model, proc, ds, out):
 
 def _theirs(model, proc, ds, out):
     from transformers import Trainer, TrainingArguments
+    from transformers.trainer_callback import PrinterCallback
     from inspect_vl.collate import PaddedCollator
     col = CountingCollator(PaddedCollator(proc), keep=('input_ids', 'attention_mask', 'labels', 'pixel_values', 'image_grid_thw', 'mm_token_type_ids'))
     args = TrainingArguments(output_dir=str(out), max_steps=STEPS, per_device_train_batch_size=BATCH, gradient_accumulation_steps=1,
@@ -63,6 +64,7 @@ def _theirs(model, proc, ds, out):
                              save_strategy='no', eval_strategy='no', report_to=[], use_cpu=True, bf16=False, seed=0, disable_tqdm=True,
                              remove_unused_columns=False, dataloader_num_workers=0, gradient_checkpointing=False)
     t = Trainer(model=model, args=args, train_dataset=ds, data_collator=col)
+    t.remove_callback(PrinterCallback)   # it prints every log row to stdout; ours (progress=False) prints nothing either
     t0 = time.perf_counter(); t.train(); dt = time.perf_counter() - t0
     return dt, col.tokens
 
