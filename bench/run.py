@@ -128,6 +128,14 @@ def one_run(only, index: int, of: int, busy: bool) -> list:
     print(table(rows, missing), flush=True)
     return rows
 
+def child_run(only, index: int, of: int, busy: bool, tmp: Path) -> list:
+    "Run `index` of `of` in a fresh process (as a separate `make bench` would be); its rows, or one crashed row."
+    out = tmp/f'run{index}.jsonl'
+    subprocess.run([sys.executable, __file__, *only, '--runs', str(of), '--run-index', str(index), '--rows-out', str(out)]
+                   + (['--busy'] if busy else []), check=False)   # --busy only labels the child's rows: the neighbour is the parent's
+    if not out.exists(): return [dict(name=f'run {index}: crashed', value=float('nan'), goal='runs', unit='', ok=False)]
+    return [json.loads(l) for l in out.read_text().splitlines()]
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description='Run the benchmarks and print one table (see the module docstring).')
     ap.add_argument('only', nargs='*', help='run only the bench files whose name contains one of these')
@@ -140,15 +148,9 @@ def main(argv=None):
     if a.run_index:   # a child of --runs: one run, rows left for the parent
         rows = one_run(a.only, a.run_index, a.runs, a.busy)
         Path(a.rows_out).write_text(''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows)); return
-    runs = []
     with busy_neighbour(a.busy), tempfile.TemporaryDirectory() as tmp:
-        for i in range(1, a.runs + 1):
-            if a.runs == 1: runs.append(one_run(a.only, 1, 1, a.busy)); break
-            out = Path(tmp)/f'run{i}.jsonl'
-            subprocess.run([sys.executable, __file__, *a.only, '--runs', str(a.runs), '--run-index', str(i), '--rows-out', str(out)]
-                           + (['--busy'] if a.busy else []), check=False)   # --busy only labels the child's rows: the neighbour is ours
-            runs.append([json.loads(l) for l in out.read_text().splitlines()] if out.exists() else
-                        [dict(name=f'run {i}: crashed', value=float('nan'), goal='runs', unit='', ok=False)])
+        runs = ([one_run(a.only, 1, 1, a.busy)] if a.runs == 1 else   # a single run needs no child process
+                [child_run(a.only, i, a.runs, a.busy, Path(tmp)) for i in range(1, a.runs + 1)])
     if a.runs > 1: print('\n' + runs_table(runs))
     if any(gated(r) and not r['ok'] for rows in runs for r in rows): sys.exit(1)
 
