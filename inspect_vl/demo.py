@@ -33,6 +33,7 @@ from .records import write_records, read_records
 from .prompts import (stage_a_prompts, prompt_corpus, DENSE_SYSTEM_COMPACT, DENSE_USER_COMPACT,
                                 STAGE_B_MISSION_FOCUS)
 from .stage_b.verdicts import Ticket, rollout_conversation, rollout_system_prompt
+from .generate import message_text
 from .io import read_jsonl, atomic_write_json, atomic_write_text
 from .evaluate import (dense_objects, evaluate_answers, desc_category, dense_markdown, plot_class_bars, plot_pr_curves, overlay, verdict_rows,
                                  verdict_metrics, verdict_markdown)
@@ -212,7 +213,7 @@ def verdict_record(ticket:Ticket, # the ticket: mission, label and per-image tru
                   ) -> dict:
     "A chat-only training record: the rollout conversation of `ticket` and its two-line verdict."
     conv = rollout_conversation(ticket, demo_guidance(ticket.mission), domain)
-    msgs = [dict(role=m['role'], content=m['content'][0]['text']) for m in conv]
+    msgs = [dict(role=m['role'], content=message_text(m)) for m in conv]
     msgs.append(dict(role='assistant', content=verdict_answer(ticket.label, reason)))
     return dict(messages=msgs, metadata=dict(source='stage_b_verdicts', mission=ticket.mission, group_id=ticket.group_id,
                                              label=ticket.label, reason=reason))

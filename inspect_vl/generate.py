@@ -10,8 +10,9 @@ from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['DecodeSettings', 'GenerationResult', 'Generator', 'PaddingSideError', 'check_left_padded', 'load_rgb', 'split_images',
-           'GenerationStats', 'PrefixCache', 'prefix_first', 'GenerationEngine', 'GrowingLayer', 'GrowingCache',
-           'clean_text', 'count_chars', 'token_counter', 'load_generator']
+           'message_text', 'GenerationStats', 'PrefixCache', 'prefix_first', 'GenerationEngine', 'GrowingLayer',
+           'GrowingCache', 'prefix_attention', 'shared_prefix_attention', 'clean_text', 'count_chars', 'token_counter',
+           'load_generator']
 
 # %% ../nbs/08a_generate.ipynb #75b708b6
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class Generator(Protocol):
                 ) -> list: ...
 
 # %% ../nbs/08a_generate.ipynb #92e485db
-import contextlib, copy, threading, time
+import contextlib, copy, itertools, threading, time
 from concurrent.futures import ThreadPoolExecutor
 import torch
 from PIL import Image
@@ -100,6 +101,14 @@ def split_images(conversation:list, # chat messages whose content lists may hold
             m = {**m, 'content': items}
         msgs.append(m)
     return msgs, images
+
+# %% ../nbs/08a_generate.ipynb #d144e41b
+def message_text(message:dict, # a chat message: `content` a string or a list of items
+                ) -> str:
+    "The text of `message` as the chat template renders it: its text items joined with nothing between them (images left out)."
+    c = message.get('content')
+    return ''.join(it.get('text', '') for it in c if isinstance(it, dict) and it.get('type') == 'text') if isinstance(c, list) else str(c)
+
 
 # %% ../nbs/08a_generate.ipynb #bd3d58bf
 @dataclass
@@ -243,14 +252,35 @@ _CACHE_KW = 'cache' if 'cache' in getattr(_gen_utils, 'ALL_CACHE_NAMES', ()) els
 def _head_has_image(conv) -> bool:
     return any(isinstance(m.get('content'), list) and any(_is_image_item(it) for it in m['content']) for m in conv[:-1])
 
+def _own_start(message) -> int:
+    "Index of the first item of `message`'s own part: its leading text items before the final one are shared."
+    c, i = message.get('content'), 0
+    if not isinstance(c, list): return 0
+    while i < len(c) - 1 and isinstance(c[i], dict) and c[i].get('type') == 'text': i += 1
+    return i
+
+# %% ../nbs/08a_generate.ipynb #ec4e2d1c
+_OWN = '\ue000'   # a private-use character: marks where a conversation's own part starts in its rendered prompt
+
+@patch
+def prefix_text(self:GenerationEngine, conversation:list, # chat messages
+               ) -> str|None:
+    "The rendered prompt text before `conversation`'s own part (the final item of its last message), None when that text would hold an image."
+    if not conversation or _head_has_image(conversation): return None
+    last = conversation[-1]
+    c = last.get('content')
+    probe = {**last, 'content': (c[:_own_start(last)] if isinstance(c, list) else []) + [{'type': 'text', 'text': _OWN}]}
+    s = self.processor.apply_chat_template(conversation[:-1] + [probe], tokenize=False, add_generation_prompt=False)
+    return s[:s.index(_OWN)]
+
 # %% ../nbs/08a_generate.ipynb #2db0390c
 @patch
 def shared_prefix(self:GenerationEngine, conversations:list, # one batch of chat conversations
                  ) -> tuple|None:
-    "Token ids of the turns before the last message when all `conversations` share them (text only, long enough), else None."
-    if self.prefix_cache is None or not conversations or any(len(c) < 2 or _head_has_image(c) for c in conversations): return None
-    heads = {self.processor.apply_chat_template(c[:-1], tokenize=False, add_generation_prompt=False) for c in conversations}
-    if len(heads) != 1: return None
+    "Token ids of the prefix all `conversations` share (`prefix_text`: text only, long enough), else None."
+    if self.prefix_cache is None or not conversations: return None
+    heads = {self.prefix_text(c) for c in conversations}
+    if len(heads) != 1 or None in heads: return None
     with self._tok_lock: ids = tuple(self.processor.tokenizer(heads.pop(), add_special_tokens=False)['input_ids'])
     return ids if len(ids) >= self.prefix_cache.min_tokens else None
 
@@ -319,6 +349,53 @@ class GrowingCache(DynamicCache):
         Cache.__init__(self, layers=[GrowingLayer(capacity) for _ in range(layers)])
         for layer, (k, v) in zip(self.layers, prefix or []): layer.update(k.expand(rows, -1, -1, -1), v.expand(rows, -1, -1, -1))
 
+# %% ../nbs/08a_generate.ipynb #a693bdc5
+import contextvars
+from transformers import AttentionInterface
+from transformers.masking_utils import AttentionMaskInterface, sdpa_mask
+from transformers.integrations.sdpa_attention import sdpa_attention_forward
+
+# %% ../nbs/08a_generate.ipynb #161e70e7
+_PREFIX_LEN = contextvars.ContextVar('inspect_vl_prefix_len', default=0)   # key positions every row shares, 0 = none
+
+def prefix_attention(module, # the attention layer
+                     query:torch.Tensor, # (rows, heads, new tokens, head dim)
+                     key:torch.Tensor, # (rows, kv heads, tokens, head dim); the first `_PREFIX_LEN` tokens are the same in every row
+                     value:torch.Tensor, # the same shape
+                     attention_mask:torch.Tensor|None, # (rows, 1, new tokens, tokens), True = attend; or None
+                     scaling:float=None, # the softmax scale (default 1/sqrt(head dim))
+                     dropout:float=0.0, # attention dropout (only 0 takes the shared path)
+                     **kwargs) -> tuple:
+    "`(output (rows, new tokens, heads, head dim), None)`: a decode step with the shared prefix read once for all rows; other cases go to `sdpa`."
+    (B, H, T, D), (G, L), P = query.shape, key.shape[1:3], _PREFIX_LEN.get()
+    if T != 1 or B < 2 or not 0 < P < L or 2 * P < L or dropout or H % G or (attention_mask is not None and attention_mask.dtype != torch.bool):
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
+    n = H // G   # query heads per kv head: kv head g serves heads g*n ... g*n+n-1
+    q = (query * (scaling if scaling is not None else D ** -0.5)).reshape(B, G, n, D).transpose(0, 1)   # (G, B, n, D)
+    sp = torch.matmul(q.reshape(G, B * n, D), key[0, :, :P].transpose(1, 2)).view(G, B, n, P)        # all rows, one product
+    so = torch.matmul(q, key[:, :, P:].transpose(0, 1).transpose(2, 3))                               # each row's own positions
+    if attention_mask is not None: so = so.masked_fill(~attention_mask[:, :, :, P:].transpose(0, 1), float('-inf'))
+    m = torch.maximum(sp.amax(-1, keepdim=True), so.amax(-1, keepdim=True))
+    ep, eo = (sp - m).exp_(), (so - m).exp_()
+    out = torch.matmul(ep.view(G, B * n, P), value[0, :, :P]).view(G, B, n, D) + torch.matmul(eo, value[:, :, P:].transpose(0, 1))
+    out /= ep.sum(-1, keepdim=True) + eo.sum(-1, keepdim=True)
+    return out.transpose(0, 1).reshape(B, H, 1, D).transpose(1, 2).contiguous(), None
+
+AttentionInterface.register('inspect_prefix', prefix_attention)
+AttentionMaskInterface.register('inspect_prefix', sdpa_mask)   # the same masks as sdpa
+
+# %% ../nbs/08a_generate.ipynb #62d339e5
+@contextlib.contextmanager
+def shared_prefix_attention(model, # a loaded Qwen3-VL model (plain or PEFT-wrapped)
+                            prefix_len:int, # key positions every row of the batch shares (0: none)
+                           ):
+    "Within the block, `model`'s text attention reads the first `prefix_len` positions once for all rows (`prefix_attention`); only an `sdpa` model is switched."
+    cfg = model.config.get_text_config()
+    if not prefix_len or cfg._attn_implementation != 'sdpa': yield; return
+    tok = _PREFIX_LEN.set(prefix_len); cfg._attn_implementation = 'inspect_prefix'
+    try: yield
+    finally: cfg._attn_implementation = 'sdpa'; _PREFIX_LEN.reset(tok)
+
 # %% ../nbs/08a_generate.ipynb #3624cad5
 @patch
 def _reset_rope(self:GenerationEngine):
@@ -347,16 +424,16 @@ _ROUND = 64   # buffer lengths are multiples of this: batches of similar length 
 
 @patch
 def _cached_inputs(self:GenerationEngine, batch, prefix, settings) -> tuple:
-    "`batch` and extra `generate` keywords: a `GrowingCache`, starting from the prefix's cached states (moved first) when the batch can use them."
+    "`batch`, extra `generate` keywords (a `GrowingCache`, starting from the prefix's cached states, moved first, when the batch can use them) and the prefix length used (0: none)."
     padded = not bool(batch['attention_mask'].all())   # n-gram blocking reads pads too: moved pads would change its n-grams
     moved = None if prefix is None or (settings.no_repeat_ngram_size and padded) else prefix_first(batch, prefix)
     (n, T), layers = batch['input_ids'].shape, self.model.config.get_text_config().num_hidden_layers
     room = -(-(T + min(settings.max_new_tokens, _ROOM)) // _ROUND) * _ROUND
-    if moved is None: return batch, {_CACHE_KW: GrowingCache(layers, room)}
+    if moved is None: return batch, {_CACHE_KW: GrowingCache(layers, room)}, 0
     states = self.prefix_cache.get(prefix, self._prefix_states)
     self._reset_rope()
     self.stats.prefix_batches += 1; self.stats.prefix_tokens += n * len(prefix)
-    return moved, {_CACHE_KW: GrowingCache(layers, room, states, n)}
+    return moved, {_CACHE_KW: GrowingCache(layers, room, states, n)}, len(prefix)
 
 # %% ../nbs/08a_generate.ipynb #a8ba08ed
 @patch
@@ -417,14 +494,14 @@ def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
     st, sync = self.stats, (torch.cuda.synchronize if self.model.device.type == 'cuda' else (lambda: None))
     batch, n_images, busy, prefix = prepared
     t1 = time.perf_counter()
-    batch, cached = self._cached_inputs(batch, prefix, settings)
+    batch, cached, shared = self._cached_inputs(batch, prefix, settings)
     clock, tok = _FirstStepClock(sync), self.processor.tokenizer
     criteria = [clock]
     if settings.stop:
         with self._tok_lock: criteria.append(StopStringCriteria(tokenizer=tok, stop_strings=list(settings.stop)))
     rng = torch.random.fork_rng(devices=[self.model.device] if self.model.device.type == 'cuda' else []) \
           if settings.temperature > 0 else contextlib.nullcontext()
-    with rng, torch.inference_mode():
+    with rng, torch.inference_mode(), shared_prefix_attention(self.model, shared):
         if settings.temperature > 0: torch.manual_seed((settings.seed or 0) * 1_000_003 + batch_index)
         out = self.model.generate(**batch, generation_config=self.generation_config(settings), stopping_criteria=criteria, **cached)
     sync(); t2 = time.perf_counter()
@@ -444,6 +521,17 @@ def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
     st.prefill_s += tp - t1; st.decode_s += t2 - tp; st.postprocess_s += t3 - t2
     return results
 
+# %% ../nbs/08a_generate.ipynb #c888a0a8
+@patch
+def _chunks(self:GenerationEngine, conversations:list, order:list) -> list:
+    "`order` cut into batches of at most `batch_size`, each within one group of conversations with the same prefix."
+    if self.prefix_cache is None: return [order[s:s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+    key = {i: self.prefix_text(conversations[i]) or '' for i in order}
+    chunks = []
+    for _, group in itertools.groupby(sorted(order, key=key.__getitem__), key.__getitem__):
+        g = list(group); chunks += [g[s:s + self.batch_size] for s in range(0, len(g), self.batch_size)]
+    return chunks
+
 # %% ../nbs/08a_generate.ipynb #6abc4a92
 @patch
 def generate(self:GenerationEngine, conversations:list, # chat conversations, any number
@@ -452,7 +540,7 @@ def generate(self:GenerationEngine, conversations:list, # chat conversations, an
     "One `GenerationResult` per conversation, in order, generated in left-padded batches."
     order = list(range(len(conversations)))
     if self.sort_by_length: order.sort(key=lambda i: _length_key(conversations[i]))
-    chunks = [order[s:s + self.batch_size] for s in range(0, len(order), self.batch_size)]
+    chunks = self._chunks(conversations, order)
     out = [None] * len(conversations)
     if not chunks: return out
     take = lambda b: [conversations[i] for i in chunks[b]]

@@ -19,7 +19,7 @@ __all__ = ['WORLD_MISSION', 'WORLD_RULE', 'PARTIAL_RULE', 'SCRIPTED_SUMMARIES', 
 # %% ../nbs/97_testing.ipynb #e177724d
 import numpy as np
 import yaml
-from .generate import DecodeSettings, GenerationResult
+from .generate import DecodeSettings, GenerationResult, message_text
 from .io import atomic_write_json
 from .prompts import STAGE_B_MISSION_FOCUS
 
@@ -31,9 +31,8 @@ class SimulatedKill(BaseException):
 def conversation_texts(conversation:list, # HF chat messages, text parts only are read
                       ) -> tuple:
     "(system, user) texts of a text-only conversation."
-    def text(m): return '\n'.join(p.get('text', '') for p in m['content'] if p.get('type') == 'text') if isinstance(m['content'], list) else str(m['content'])
-    sys_ = '\n'.join(text(m) for m in conversation if m['role'] == 'system')
-    user = '\n'.join(text(m) for m in conversation if m['role'] == 'user')
+    sys_ = '\n'.join(message_text(m) for m in conversation if m['role'] == 'system')
+    user = '\n'.join(message_text(m) for m in conversation if m['role'] == 'user')
     return sys_, user
 
 # %% ../nbs/97_testing.ipynb #641fa0d5

@@ -25,7 +25,7 @@ from fastcore.script import anno_parser
 
 # %% ../../nbs/13c_stage_b_runner.ipynb #3bcd751f
 from ..config import ConfigError, FrozenDict, _Section, _f, _build, _Context, _Layer, load_section
-from ..generate import DecodeSettings
+from ..generate import DecodeSettings, message_text
 from ..io import append_jsonl, read_jsonl, atomic_write_json, atomic_write_text
 from ..logging_utils import setup_logging
 from ..prompts import STAGE_B_DOMAIN_HINTS
@@ -513,7 +513,7 @@ def _end_run(self:StageBRunner):
         for key, (t, srow) in sorted(self.last_selections.items()):
             conv = rollout_conversation(t, g.experiences, self.domain)
             v = '通过' if srow['result']['verdict'] == 'pass' else '不通过'
-            msgs = [dict(role=m['role'], content=m['content'][0]['text']) for m in conv] + [dict(role='assistant', content=f"Verdict: {v}\nReason: {srow['result']['reason']}")]
+            msgs = [dict(role=m['role'], content=message_text(m)) for m in conv] + [dict(role='assistant', content=f"Verdict: {v}\nReason: {srow['result']['reason']}")]
             lines.append(json.dumps(dict(ticket_key=key, group_id=t.group_id, mission=t.mission, label=t.label, messages=msgs), ensure_ascii=False))
         atomic_write_text(path, ''.join(l + '\n' for l in lines))
 

@@ -15,10 +15,10 @@ __all__ = ['log', 'TRAD_TO_SIMP', 'FAIL_FIRST_NEGATIVE_TRIGGERS', 'FORBIDDEN_REA
            'PENDING_PHRASES', 'SOFT_MARKER', 'PASS_FALLBACK_REASON', 'FAIL_FALLBACK_REASON', 'to_simplified',
            'normalize_spaces', 'StageBInputError', 'Ticket', 'normalize_per_image', 'IngestReport', 'ingest_stage_a',
            'sanitize_summary', 'count_objects', 'domain_block', 'sorted_experiences', 'rollout_system_prompt',
-           'rollout_user_prompt', 'text_conversation', 'rollout_conversation', 'normalize_verdict',
-           'has_forbidden_phrase', 'parse_two_line', 'g0_keywords', 'GuardrailHit', 'GuardrailResult',
-           'summary_clauses', 'fail_first_scan', 'guardrail_reason', 'clean_reason', 'Candidate', 'Selection',
-           'select_verdict', 'is_gradient_candidate', 'compute_metrics', 'shard_bounds']
+           'rollout_user_parts', 'rollout_user_prompt', 'text_conversation', 'rollout_conversation',
+           'normalize_verdict', 'has_forbidden_phrase', 'parse_two_line', 'g0_keywords', 'GuardrailHit',
+           'GuardrailResult', 'summary_clauses', 'fail_first_scan', 'guardrail_reason', 'clean_reason', 'Candidate',
+           'Selection', 'select_verdict', 'is_gradient_candidate', 'compute_metrics', 'shard_bounds']
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #ba565cf1
 from ..prompts import STAGE_B_DOMAIN_HINTS
@@ -244,40 +244,49 @@ def rollout_system_prompt(g0:str|None, # the mission checklist (G0), if any
     return '\n\n'.join(blocks)
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #68978788
-def rollout_user_prompt(mission:str, # the mission name
-                        experiences:dict, # guidance experiences {G0: ..., S1: ..., G1: ...}
-                        per_image:dict, # normalised per-image summaries {image_1: ...}
-                       ) -> str:
-    "User prompt of a rollout: mission, guidance (S* then G0+), per-image object counts and the sanitised summaries."
+def rollout_user_parts(mission:str, # the mission name
+                       experiences:dict, # guidance experiences {G0: ..., S1: ..., G1: ...}
+                       per_image:dict, # normalised per-image summaries {image_1: ...}
+                      ) -> tuple:
+    "`(guidance, ticket)`: the user prompt's mission and guidance (S* then G0+), the same for every ticket of the mission, then the ticket's own per-image object counts and sanitised summaries."
     if not experiences: raise ValueError('Experiences dict must be non-empty: the guidance has no G0 for this mission')
     exp = sorted_experiences(experiences)
     lines = [f'任务: {mission}', f"重点: {experiences.get('G0') or mission}"]
     scaffold = [(k, v) for k, v in exp if k.startswith('S')]
     if scaffold: lines += ['结构不变量（S*）：'] + [f'[{k}]. {v}' for k, v in scaffold] + ['']
-    lines += ['可学习规则（G0+）：'] + [f'[{k}]. {v}' for k, v in exp if k.startswith('G')] + ['']
+    lines += ['可学习规则（G0+）：'] + [f'[{k}]. {v}' for k, v in exp if k.startswith('G')] + ['', '']
     items = sorted(per_image.items(), key=lambda kv: int(_RE_TRAILING_DIGITS.search(kv[0]).group(1)) if _RE_TRAILING_DIGITS.search(kv[0]) else 0)
     summaries = [sanitize_summary(v) for _, v in items]
     stats = ', '.join(f'Image{i}(obj={count_objects(s)})' for i, s in enumerate(summaries, 1))
-    lines += [f'统计: {stats}；图片数量: {len(summaries)}', '按两行协议输出；Reason 用 Image1/Image2... 逐图写证据，最后总结。', '',
-              '图片摘要：'] + [f'{i}. {s}' for i, s in enumerate(summaries, 1)]
-    return '\n'.join(lines)
+    own = [f'统计: {stats}；图片数量: {len(summaries)}', '按两行协议输出；Reason 用 Image1/Image2... 逐图写证据，最后总结。', '',
+           '图片摘要：'] + [f'{i}. {s}' for i, s in enumerate(summaries, 1)]
+    return '\n'.join(lines), '\n'.join(own)
+
+# %% ../../nbs/13a_stage_b_verdicts.ipynb #dc610d74
+def rollout_user_prompt(mission:str, # the mission name
+                        experiences:dict, # guidance experiences {G0: ..., S1: ..., G1: ...}
+                        per_image:dict, # normalised per-image summaries {image_1: ...}
+                       ) -> str:
+    "User prompt of a rollout: mission, guidance (S* then G0+), per-image object counts and the sanitised summaries."
+    return ''.join(rollout_user_parts(mission, experiences, per_image))
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #a681d87e
 def text_conversation(system:str, # the system prompt
-                      user:str, # the user prompt
+                      user:str|tuple, # the user prompt, or its parts: shared ones first, the conversation's own last
                      ) -> list:
-    "A text-only chat conversation (HF messages) for a `Generator`."
+    "A text-only chat conversation (HF messages) for a `Generator`; the chat template renders the user parts as one text."
+    parts = [user] if isinstance(user, str) else list(user)
     return [{'role': 'system', 'content': [{'type': 'text', 'text': system}]},
-            {'role': 'user', 'content': [{'type': 'text', 'text': user}]}]
+            {'role': 'user', 'content': [{'type': 'text', 'text': p} for p in parts]}]
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #b05740e4
 def rollout_conversation(ticket:Ticket, # the ticket
                          experiences:dict, # the guidance experiences {G0: ..., S1: ..., G1: ...}
                          domain:str='bbu', # the domain hints: 'bbu' or 'rru'
                         ) -> list:
-    "The rollout conversation of one ticket (no label anywhere)."
+    "The rollout conversation of one ticket (no label anywhere); its user turn is two text items, the guidance and the ticket's own part."
     return text_conversation(rollout_system_prompt(experiences.get('G0'), domain),
-                             rollout_user_prompt(ticket.mission, experiences, ticket.per_image))
+                             rollout_user_parts(ticket.mission, experiences, ticket.per_image))
 
 # %% ../../nbs/13a_stage_b_verdicts.ipynb #1a84db19
 FORBIDDEN_REASON_PHRASES = ('需复核', '需人工复核', 'need-review', 'needreview', '证据不足', '待定', '通过但需复核', '通过但需人工复核')
