@@ -368,7 +368,8 @@ def prefix_attention(module, # the attention layer
                      **kwargs) -> tuple:
     "`(output (rows, new tokens, heads, head dim), None)`: a decode step with the shared prefix read once for all rows; other cases go to `sdpa`."
     (B, H, T, D), (G, L), P = query.shape, key.shape[1:3], _PREFIX_LEN.get()
-    if T != 1 or B < 2 or not 0 < P < L or 2 * P < L or dropout or H % G or (attention_mask is not None and attention_mask.dtype != torch.bool):
+    if (T != 1 or B < 2 or not 0 < P < L or 2 * P < L or dropout or H % G or query.dtype != torch.float32   # bf16/fp16: sdpa keeps its softmax in float32
+            or (attention_mask is not None and attention_mask.dtype != torch.bool)):
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling, **kwargs)
     n = H // G   # query heads per kv head: kv head g serves heads g*n ... g*n+n-1
     q = (query * (scaling if scaling is not None else D ** -0.5)).reshape(B, G, n, D).transpose(0, 1)   # (G, B, n, D)
