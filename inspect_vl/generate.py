@@ -162,7 +162,7 @@ class PrefixCache:
                 ):
         if max_entries < 1: raise ValueError(f'max_entries must be >= 1, got {max_entries}')
         self.max_entries, self.min_tokens = max_entries, min_tokens
-        self.entries, self.hits, self.misses = collections.OrderedDict(), 0, 0
+        self.entries, self.texts, self.hits, self.misses = collections.OrderedDict(), collections.OrderedDict(), 0, 0
 
     def get(self, ids:tuple, # the prefix's token ids
             compute, # fn(ids) -> its states, called on a miss
@@ -173,6 +173,15 @@ class PrefixCache:
         v = self.entries[ids] = compute(ids)
         while len(self.entries) > self.max_entries: self.entries.popitem(last=False)
         return v
+
+    def token_ids(self, text:str, # a prefix's rendered text
+                  tokenize, # fn(text) -> its token ids, called the first time
+                 ) -> tuple:
+        "The token ids of `text`, tokenized once (the last `max_entries` texts are kept)."
+        if text in self.texts: self.texts.move_to_end(text); return self.texts[text]
+        ids = self.texts[text] = tuple(tokenize(text))
+        while len(self.texts) > self.max_entries: self.texts.popitem(last=False)
+        return ids
 
     def clear(self):
         "Forget every prefix (after changing the model's weights)."
@@ -275,14 +284,21 @@ def prefix_text(self:GenerationEngine, conversation:list, # chat messages
 
 # %% ../nbs/08a_generate.ipynb #2db0390c
 @patch
+def _prefix_ids(self:GenerationEngine, head:str|None) -> tuple|None:
+    "Token ids of the prefix text `head` (tokenized once per text) when it is long enough to be worth caching, else None."
+    if self.prefix_cache is None or head is None: return None
+    def tokenize(text):
+        with self._tok_lock: return self.processor.tokenizer(text, add_special_tokens=False)['input_ids']
+    ids = self.prefix_cache.token_ids(head, tokenize)
+    return ids if len(ids) >= self.prefix_cache.min_tokens else None
+
+@patch
 def shared_prefix(self:GenerationEngine, conversations:list, # one batch of chat conversations
                  ) -> tuple|None:
     "Token ids of the prefix all `conversations` share (`prefix_text`: text only, long enough), else None."
     if self.prefix_cache is None or not conversations: return None
     heads = {self.prefix_text(c) for c in conversations}
-    if len(heads) != 1 or None in heads: return None
-    with self._tok_lock: ids = tuple(self.processor.tokenizer(heads.pop(), add_special_tokens=False)['input_ids'])
-    return ids if len(ids) >= self.prefix_cache.min_tokens else None
+    return self._prefix_ids(heads.pop()) if len(heads) == 1 else None
 
 # %% ../nbs/08a_generate.ipynb #d46e6e45
 from transformers.cache_utils import Cache, DynamicLayer
@@ -473,10 +489,10 @@ def _length_key(conv) -> int:
 
 # %% ../nbs/08a_generate.ipynb #8f886b81
 @patch
-def _prepare(self:GenerationEngine, conversations):
+def _prepare(self:GenerationEngine, conversations, head=None):
     t0 = time.perf_counter()
     batch, n_images = self.encode(conversations)
-    return batch, n_images, time.perf_counter() - t0, self.shared_prefix(conversations)
+    return batch, n_images, time.perf_counter() - t0, self._prefix_ids(head)
 
 # %% ../nbs/08a_generate.ipynb #28d61e51
 @patch
@@ -525,12 +541,11 @@ def _generate_batch(self:GenerationEngine, prepared, settings, batch_index):
 # %% ../nbs/08a_generate.ipynb #c888a0a8
 @patch
 def _chunks(self:GenerationEngine, conversations:list, order:list) -> list:
-    "`order` cut into batches of at most `batch_size`, each within one group of conversations with the same prefix."
-    if self.prefix_cache is None: return [order[s:s + self.batch_size] for s in range(0, len(order), self.batch_size)]
-    key = {i: self.prefix_text(conversations[i]) or '' for i in order}
+    "`(prefix text, indices)` batches of `order`, at most `batch_size` each, each within one group of conversations with the same prefix."
+    head = {i: self.prefix_text(conversations[i]) if self.prefix_cache is not None else None for i in order}
     chunks = []
-    for _, group in itertools.groupby(sorted(order, key=key.__getitem__), key.__getitem__):
-        g = list(group); chunks += [g[s:s + self.batch_size] for s in range(0, len(g), self.batch_size)]
+    for h, group in itertools.groupby(sorted(order, key=lambda i: head[i] or ''), key=head.__getitem__):
+        g = list(group); chunks += [(h, g[s:s + self.batch_size]) for s in range(0, len(g), self.batch_size)]
     return chunks
 
 # %% ../nbs/08a_generate.ipynb #6abc4a92
@@ -544,21 +559,21 @@ def generate(self:GenerationEngine, conversations:list, # chat conversations, an
     chunks = self._chunks(conversations, order)
     out = [None] * len(conversations)
     if not chunks: return out
-    take = lambda b: [conversations[i] for i in chunks[b]]
+    take = lambda b: [conversations[i] for i in chunks[b][1]]
     with ThreadPoolExecutor(1, thread_name_prefix='preprocess') as pool:
         t0, first = time.perf_counter(), take(0)
         if self.prefetch and len(first) > 1:   # nothing to overlap with yet: load and resize the first batch's images on both threads
             h = len(first) // 2
             theirs = pool.submit(self._fitted, first[:h]); mine = self._fitted(first[h:])
             first = theirs.result() + mine
-        fut = pool.submit(self._prepare, first)
-        for b, idx in enumerate(chunks):
+        fut = pool.submit(self._prepare, first, chunks[0][0])
+        for b, (_, idx) in enumerate(chunks):
             if b: t0 = time.perf_counter()
             prepared = fut.result(); self.stats.preprocess_s += time.perf_counter() - t0
             nxt = b + 1 < len(chunks)
-            if nxt and self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
+            if nxt and self.prefetch: fut = pool.submit(self._prepare, take(b + 1), chunks[b + 1][0])
             for i, r in zip(idx, self._generate_batch(prepared, settings, b)): out[i] = r
-            if nxt and not self.prefetch: fut = pool.submit(self._prepare, take(b + 1))
+            if nxt and not self.prefetch: fut = pool.submit(self._prepare, take(b + 1), chunks[b + 1][0])
     return out
 
 # %% ../nbs/08a_generate.ipynb #f9c5cf31
