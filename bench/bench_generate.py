@@ -50,7 +50,7 @@ def _timed(engine, convs, settings):
     out = engine.generate(convs, settings)
     return time.perf_counter() - t0, engine.stats, out
 
-def _model_step_ms(model, rows:int, ctx:int=150, reps:int=40) -> float:
+def _model_step_ms(model, rows:int, ctx:int=150, reps:int=8) -> float:
     "Milliseconds of the bare model's decode forward (one new token per row over a `ctx`-token cache), min of `reps`."
     import torch
     from transformers import DynamicCache
@@ -94,7 +94,7 @@ def _bare(model, engine, convs, sizes=(1, 8, 16), reps:int=5) -> dict:
     for _ in range(reps):   # interleaved: a busy moment spoils one repetition, not one batch size
         for b in sizes:
             pre = 1e3 * _timed_call(lambda: prefill(b)) / len(order)
-            out[b].append(dict(prefill=pre, step=_model_step_ms(model, b, reps=8)))
+            out[b].append(dict(prefill=pre, step=_model_step_ms(model, b)))
     for b in sizes:
         for r in out[b]: r['total'] = r['prefill'] + steps * r['step'] / b
     return out
@@ -103,8 +103,7 @@ def _split(secs:dict, sizes:dict, bare:dict) -> dict:
     "Why batch 8 stops where it does (see the module doc); returns the figures for the table."
     per = {k: [1e3 * s / N_IMAGES for s in v] for k, v in secs.items()}   # engine, ms per image, per round
     tb = {b: statistics.median(r['total'] for r in v) for b, v in bare.items()}
-    bare8 = ratio([r['total'] for r in bare[1]], [r['total'] for r in bare[BATCH]])
-    bare16 = ratio([r['total'] for r in bare[1]], [r['total'] for r in bare[16]])
+    bare8, bare16 = (ratio([r['total'] for r in bare[1]], [r['total'] for r in bare[b]]) for b in (BATCH, 16))
     need_o1 = MARGIN * tb[BATCH] - tb[1]
     o1 = [t - tb[1] for t in per['batch 1']]
     ks = list(per)
@@ -139,12 +138,11 @@ def bench() -> list:
     ref = [r.raw for r in runs['batch 1'][0][2]]
     same = all([r.raw for r in run[2]] == ref for v in runs.values() for run in v)
     ratios = {k: ratio(secs['batch 1'], secs[k]) for k in engines if k != 'batch 1'}
-    for k, v in runs.items():
-        ms = {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for _, st, _ in v) / N_IMAGES for p in PHASES}
-        print(f'{k}: {N_IMAGES / statistics.median(secs[k]):.1f} images/s (median of {ROUNDS} rounds); per image: '
-              + ', '.join(f'{p} {x:.2f} ms' for p, x in ms.items()) + f'; last round: {v[-1][1]}', file=sys.stderr)
-    for k, r in ratios.items(): print(f'{k} vs 1: {fmt_spread(r)}', file=sys.stderr)
     per = {k: {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for _, st, _ in v) / N_IMAGES for p in PHASES} for k, v in runs.items()}
+    for k, v in runs.items():
+        print(f'{k}: {N_IMAGES / statistics.median(secs[k]):.1f} images/s (median of {ROUNDS} rounds); per image: '
+              + ', '.join(f'{p} {x:.2f} ms' for p, x in per[k].items()) + f'; last round: {v[-1][1]}', file=sys.stderr)
+    for k, r in ratios.items(): print(f'{k} vs 1: {fmt_spread(r)}', file=sys.stderr)
     need = sum(per['batch 1'].values()) / 4   # ms per image for 4x
     for k in (f'batch {BATCH}', 'batch 16'):
         print(f'{k} reaches {statistics.median(ratios[k]):.2f}x: 4x needs <= {need:.1f} ms per image; it spends {sum(per[k].values()):.1f} '
