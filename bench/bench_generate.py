@@ -9,13 +9,13 @@ batch is preprocessed while this one generates, not the start-up of a two-batch 
 for its preprocessing).
 
 Batch 16 is gated (>= 4x); batch 8 is reported, with the split that shows why 4x with a margin (`MARGIN`) is out of
-reach there on this CPU. The bare model, with no engine around it, sets what batching can buy (`_bare`): its prefill
-forwards over the engine's own batches of 1, 8 and 16 images, and its decode step over a cache at 1, 8 and 16 rows,
-timed in interleaved repetitions, give per image T_bare(b) = prefill(b) + steps × step(b)/b. T_bare(1)/T_bare(8)
-is what batching 8 images buys the model itself. An engine adds its own cost O(b) per image:
-T(b) = T_bare(b) + O(b) with O(b) >= 0, so T(1)/T(8) >= `MARGIN` needs O(1) >= MARGIN × T_bare(8) − T_bare(1): the
-engine must waste that much per image at batch 1. The log prints that bound beside the engine's actual O(1) (its
-per-step dispatch in `generate`, the preprocessing thread's share of the interpreter), and a time model of the engine
+reach there on this CPU. The same rounds also time each engine's model calls alone (`_calls`): `_generate_batch`
+over its batches encoded up front, so the very model calls, prefix states and tokens of `generate`, without the
+preprocessing and its thread. T_calls(1)/T_calls(8) is what batching 8 images buys those calls, and their prefill /
+decode split says where it stops (prefill, the vision tower and the prompt's tokens, is compute that batching barely
+amortises). The engine does the same calls and more, T(b) = T_calls(b) + O(b) with O(b) >= 0, so T(1)/T(8) >=
+`MARGIN` needs O(1) >= MARGIN × T_calls(8) − T_calls(1): the engine must waste that much per image at batch 1. The
+log prints that bound beside the engine's actual O(1) (the same round's difference), and a time model of the engine
 (T(b) = C + F/b, fitted per round over b = 1, 8, 16) that gives the smallest batch size reaching `MARGIN`.
 """
 import os, statistics, sys, tempfile, time
@@ -50,19 +50,6 @@ def _timed(engine, convs, settings):
     out = engine.generate(convs, settings)
     return time.perf_counter() - t0, engine.stats, out
 
-def _model_step_ms(model, rows:int, ctx:int=150, reps:int=8) -> float:
-    "Milliseconds of the bare model's decode forward (one new token per row over a `ctx`-token cache), min of `reps`."
-    import torch
-    from transformers import DynamicCache
-    from inspect_vl.generate import _CACHE_KW   # transformers' name for the cache argument (it changed across versions)
-    c, g = model.config.text_config, torch.Generator().manual_seed(0)
-    kv = [tuple(torch.randn(rows, c.num_key_value_heads, ctx, c.head_dim, generator=g) for _ in 'kv') for _ in range(c.num_hidden_layers)]
-    ids, pos, mask = torch.full((rows, 1), 5), torch.full((4, rows, 1), ctx), torch.ones(rows, ctx + 1, dtype=torch.long)
-    def step():
-        with torch.inference_mode(): model(input_ids=ids, attention_mask=mask, position_ids=pos, **{_CACHE_KW: DynamicCache(ddp_cache_data=kv)}, use_cache=True, logits_to_keep=1)
-    step()
-    return 1e3 * min(_timed_call(step) for _ in range(reps))
-
 def _timed_call(f) -> float:
     t0 = time.perf_counter(); f(); return time.perf_counter() - t0
 
@@ -80,47 +67,46 @@ def _x_needed(target:float, b:int) -> float:
     "The F/C that batch b needs to reach `target`x against batch 1."
     return (target - 1) / (1 - target / b)
 
-def _bare(model, engine, convs, sizes=(1, 8, 16), reps:int=5) -> dict:
-    "Per repetition, ms per image of the bare model at each batch size: prefill forwards over the engine's own batches + decode steps."
-    import torch
+def _calls(engines:dict, convs:list, settings) -> dict:
+    "Per engine, a function running its model calls alone: `_generate_batch` over batches encoded up front (the same batches, prefix states and tokens as `generate`, without preprocessing or its thread)."
     from inspect_vl.generate import _length_key
-    order = sorted(range(len(convs)), key=lambda i: _length_key(convs[i]))   # the engine's order: batches of similar prompts
-    batches = {b: [engine.encode([convs[i] for i in order[s:s + b]])[0] for s in range(0, len(order), b)] for b in sizes}
-    def prefill(b):
-        with torch.inference_mode():
-            for bt in batches[b]: model(**bt, logits_to_keep=1, use_cache=True)
-    for b in sizes: prefill(b)
-    steps, out = NEW_TOKENS - 1, {b: [] for b in sizes}   # decode steps per batch: nearly every row runs to max_new_tokens
-    for _ in range(reps):   # interleaved: a busy moment spoils one repetition, not one batch size
-        for b in sizes:
-            pre = 1e3 * _timed_call(lambda: prefill(b)) / len(order)
-            out[b].append(dict(prefill=pre, step=_model_step_ms(model, b)))
-    for b in sizes:
-        for r in out[b]: r['total'] = r['prefill'] + steps * r['step'] / b
-    return out
+    order = sorted(range(len(convs)), key=lambda i: _length_key(convs[i]))   # `generate`'s order (sort_by_length)
+    def runner(e):
+        prepared = [(idx, e._prepare([convs[i] for i in idx], head)) for head, idx in e._chunks(convs, order)]
+        def run():
+            out = [None] * len(convs)
+            for idx, p in prepared:
+                for i, r in zip(idx, e._generate_batch(p, settings, 0)): out[i] = r
+            return out
+        return run
+    return {k: runner(e) for k, e in engines.items()}
 
-def _split(secs:dict, sizes:dict, bare:dict) -> dict:
+def _split(secs:dict, sizes:dict, csecs:dict, cphase:dict) -> dict:
     "Why batch 8 stops where it does (see the module doc); returns the figures for the table."
-    per = {k: [1e3 * s / N_IMAGES for s in v] for k, v in secs.items()}   # engine, ms per image, per round
-    tb = {b: statistics.median(r['total'] for r in v) for b, v in bare.items()}
-    bare8, bare16 = (ratio([r['total'] for r in bare[1]], [r['total'] for r in bare[b]]) for b in (BATCH, 16))
-    need_o1 = MARGIN * tb[BATCH] - tb[1]
-    o1 = [t - tb[1] for t in per['batch 1']]
+    ms = lambda d: {k: [1e3 * s / N_IMAGES for s in v] for k, v in d.items()}   # ms per image, per round
+    per, cper = ms(secs), ms(csecs)
+    one, eight = 'batch 1', f'batch {BATCH}'
+    tc = {k: statistics.median(v) for k, v in cper.items()}
+    c8, c16 = ratio(csecs[one], csecs[eight]), ratio(csecs[one], csecs['batch 16'])
+    need_o1 = MARGIN * tc[eight] - tc[one]
+    o1 = [e - c for e, c in zip(per[one], cper[one])]   # paired: both timed in the same round
     ks = list(per)
     fits = [_fit_line([1 / sizes[k] for k in ks], [per[k][r] for k in ks]) for r in range(len(per[ks[0]]))]
     x = [f / c for c, f in fits]
     need = next((b for b in range(1, 1025) if _ratio_at(statistics.median(x), b) >= MARGIN), None)
-    med = lambda b, k: statistics.median(r[k] for r in bare[b])
-    print('bare model, ms per image (median of the repetitions): ' + '; '.join(
-          f'batch {b}: prefill {med(b, "prefill"):.2f} + {NEW_TOKENS - 1} steps x {med(b, "step"):.3f}/{b} = {tb[b]:.2f}' for b in bare), file=sys.stderr)
-    print(f'batching buys the bare model {fmt_spread(bare8)}x at batch {BATCH} and {fmt_spread(bare16)}x at 16. An engine reaches {MARGIN}x at batch '
-          f'{BATCH} only by spending at least {MARGIN} x {tb[BATCH]:.2f} - {tb[1]:.2f} = {need_o1:.1f} ms per image of its own at batch 1; this one '
-          f'spends {fmt_spread(o1)} ms there (per-step dispatch in generate, the preprocessing thread\'s share of the interpreter), which is '
-          f'why its batch {BATCH} lands near 4x: cutting that cost speeds batch 1 up and brings the ratio down toward the model\'s own', file=sys.stderr)
+    print('the engine\'s model calls alone (batches encoded up front), ms per image, median of the rounds: ' + '; '.join(
+          f'batch {sizes[k]}: {tc[k]:.2f} (prefill {cphase[k]["prefill"]:.2f}, decode {cphase[k]["decode"]:.2f})' for k in sorted(tc, key=sizes.get)) +
+          f'; from batch 1 to {BATCH}, prefill per image shrinks {cphase[one]["prefill"] / cphase[eight]["prefill"]:.1f}x (the vision tower and '
+          f'the prompt\'s tokens: compute, which batching barely amortises) and decode {cphase[one]["decode"] / cphase[eight]["decode"]:.1f}x', file=sys.stderr)
+    print(f'batching buys those calls {fmt_spread(c8)}x at batch {BATCH} and {fmt_spread(c16)}x at 16. The engine runs the same calls plus its '
+          f'own work (preprocessing, its thread), so it reaches {MARGIN}x at batch {BATCH} only by spending at least {MARGIN} x {tc[eight]:.2f} - '
+          f'{tc[one]:.2f} = {need_o1:.1f} ms per image of its own at batch 1; it spends {fmt_spread(o1)} ms there (the preprocessing thread\'s '
+          f'share of the interpreter), which is why its batch {BATCH} lands near 4x: cutting that cost speeds batch 1 up and brings the ratio '
+          'down toward the calls\' own', file=sys.stderr)
     print(f'engine time model T(b) = C + F/b, fitted per round over b = ' + ', '.join(str(sizes[k]) for k in ks) + f': F/C = {fmt_spread(x)}; batch '
           f'{BATCH} needs F/C >= {_x_needed(MARGIN, BATCH):.2f} for {MARGIN}x (>= {_x_needed(4, BATCH):.2f} for 4x); the smallest batch size reaching '
           f'{MARGIN}x: {need}', file=sys.stderr)
-    return dict(bare8=bare8, bare16=bare16, need_o1=round(need_o1, 2), o1=o1, x=x, need=need)
+    return dict(c8=c8, c16=c16, need_o1=round(need_o1, 2), o1=o1, x=x, need=need)
 
 def bench() -> list:
     import torch
@@ -131,12 +117,15 @@ def bench() -> list:
     engines = {f'batch {BATCH}': GenerationEngine(model, proc, batch_size=BATCH), 'batch 16': GenerationEngine(model, proc, batch_size=16),
                'batch 1': GenerationEngine(model, proc, batch_size=1)}
     for e in engines.values(): e.generate(convs[:e.batch_size + 1], settings)   # warm-up (two batches each)
-    runs = {k: [] for k in engines}
-    for _ in range(ROUNDS):   # interleaved: every round sees each engine under the same load from other work
+    calls = _calls(engines, convs, settings)
+    runs, cruns = {k: [] for k in engines}, {k: [] for k in engines}
+    for _ in range(ROUNDS):   # interleaved: every round sees each engine, and its calls alone, under the same load from other work
         for k, e in engines.items(): runs[k].append(_timed(e, convs, settings))
+        for k, e in engines.items():
+            e.reset_stats(); t = _timed_call(calls[k]); cruns[k].append((t, e.stats))
     secs = {k: [r[0] for r in v] for k, v in runs.items()}
     ref = [r.raw for r in runs['batch 1'][0][2]]
-    same = all([r.raw for r in run[2]] == ref for v in runs.values() for run in v)
+    same = all([r.raw for r in run[2]] == ref for v in runs.values() for run in v) and all([r.raw for r in f()] == ref for f in calls.values())
     ratios = {k: ratio(secs['batch 1'], secs[k]) for k in engines if k != 'batch 1'}
     per = {k: {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for _, st, _ in v) / N_IMAGES for p in PHASES} for k, v in runs.items()}
     for k, v in runs.items():
@@ -150,12 +139,13 @@ def bench() -> list:
               f'so batching shrinks prefill {per["batch 1"]["prefill"] / max(per[k]["prefill"], 1e-9):.1f}x and decode '
               f'{per["batch 1"]["decode"] / max(per[k]["decode"], 1e-9):.1f}x', file=sys.stderr)
     print(f'outputs identical across engines and rounds: {same}; torch threads {torch.get_num_threads()}', file=sys.stderr)
-    sp = _split(secs, {k: e.batch_size for k, e in engines.items()}, _bare(model, engines['batch 1'], convs))
+    cphase = {k: {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for _, st in v) / N_IMAGES for p in ('prefill', 'decode')} for k, v in cruns.items()}
+    sp = _split(secs, {k: e.batch_size for k, e in engines.items()}, {k: [t for t, _ in v] for k, v in cruns.items()}, cphase)
     return [row('stage-A images/s batch 16 vs 1 (tiny)', ratios['batch 16'], '>= 4', ok=same),
             row(f'stage-A images/s batch {BATCH} vs 1 (tiny; out of reach with a margin, see below)', ratios[f'batch {BATCH}'], 'report', ok=same),
-            row(f'stage-A bare model (no engine): batch {BATCH} vs 1, what batching buys the model itself', sp['bare8'], 'info'),
-            row('stage-A bare model (no engine): batch 16 vs 1', sp['bare16'], 'info'),
-            row(f'stage-A engine ms per image at batch 1 beyond the bare model ({sp["need_o1"]} needed for {MARGIN}x at batch {BATCH})', sp['o1'],
+            row(f'stage-A the engine\'s model calls alone (batches encoded up front): batch {BATCH} vs 1, what batching buys them', sp['c8'], 'info'),
+            row('stage-A the engine\'s model calls alone: batch 16 vs 1', sp['c16'], 'info'),
+            row(f'stage-A engine ms per image at batch 1 beyond its model calls ({sp["need_o1"]} needed for {MARGIN}x at batch {BATCH})', sp['o1'],
                 'info', unit='ms', need_o1=sp['need_o1']),
             dict(name=f'stage-A smallest batch size reaching {MARGIN}x (engine time model)', value=sp['need'], goal='info', unit='images', ok=True)]
 
