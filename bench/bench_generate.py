@@ -50,8 +50,9 @@ def _timed(engine, convs, settings):
     out = engine.generate(convs, settings)
     return time.perf_counter() - t0, engine.stats, out
 
-def _timed_call(f) -> float:
-    t0 = time.perf_counter(); f(); return time.perf_counter() - t0
+def _phase_ms(stats:list, phases=PHASES) -> dict:
+    "Per phase, ms per image: the median over rounds of `GenerationStats.<phase>_s`."
+    return {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for st in stats) / N_IMAGES for p in phases}
 
 def _fit_line(xs, ys) -> tuple:
     "Least-squares `(intercept, slope)` of ys over xs."
@@ -70,14 +71,14 @@ def _x_needed(target:float, b:int) -> float:
 def _calls(engines:dict, convs:list, settings) -> dict:
     "Per engine, a function running its model calls alone: `_generate_batch` over batches encoded up front (the same batches, prefix states and tokens as `generate`, without preprocessing or its thread)."
     from inspect_vl.generate import _length_key
-    order = sorted(range(len(convs)), key=lambda i: _length_key(convs[i]))   # `generate`'s order (sort_by_length)
     def runner(e):
+        order = sorted(range(len(convs)), key=lambda i: _length_key(convs[i])) if e.sort_by_length else list(range(len(convs)))   # `generate`'s order
         prepared = [(idx, e._prepare([convs[i] for i in idx], head)) for head, idx in e._chunks(convs, order)]
-        def run():
-            out = [None] * len(convs)
+        def run():   # (seconds, stats, outputs), as `_timed` gives for the whole engine
+            e.reset_stats(); out, t0 = [None] * len(convs), time.perf_counter()
             for idx, p in prepared:
                 for i, r in zip(idx, e._generate_batch(p, settings, 0)): out[i] = r
-            return out
+            return time.perf_counter() - t0, e.stats, out
         return run
     return {k: runner(e) for k, e in engines.items()}
 
@@ -121,13 +122,12 @@ def bench() -> list:
     runs, cruns = {k: [] for k in engines}, {k: [] for k in engines}
     for _ in range(ROUNDS):   # interleaved: every round sees each engine, and its calls alone, under the same load from other work
         for k, e in engines.items(): runs[k].append(_timed(e, convs, settings))
-        for k, e in engines.items():
-            e.reset_stats(); t = _timed_call(calls[k]); cruns[k].append((t, e.stats))
+        for k in engines: cruns[k].append(calls[k]())
     secs = {k: [r[0] for r in v] for k, v in runs.items()}
     ref = [r.raw for r in runs['batch 1'][0][2]]
-    same = all([r.raw for r in run[2]] == ref for v in runs.values() for run in v) and all([r.raw for r in f()] == ref for f in calls.values())
+    same = all([r.raw for r in run[2]] == ref for v in (*runs.values(), *cruns.values()) for run in v)
     ratios = {k: ratio(secs['batch 1'], secs[k]) for k in engines if k != 'batch 1'}
-    per = {k: {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for _, st, _ in v) / N_IMAGES for p in PHASES} for k, v in runs.items()}
+    per = {k: _phase_ms([st for _, st, _ in v]) for k, v in runs.items()}
     for k, v in runs.items():
         print(f'{k}: {N_IMAGES / statistics.median(secs[k]):.1f} images/s (median of {ROUNDS} rounds); per image: '
               + ', '.join(f'{p} {x:.2f} ms' for p, x in per[k].items()) + f'; last round: {v[-1][1]}', file=sys.stderr)
@@ -139,8 +139,8 @@ def bench() -> list:
               f'so batching shrinks prefill {per["batch 1"]["prefill"] / max(per[k]["prefill"], 1e-9):.1f}x and decode '
               f'{per["batch 1"]["decode"] / max(per[k]["decode"], 1e-9):.1f}x', file=sys.stderr)
     print(f'outputs identical across engines and rounds: {same}; torch threads {torch.get_num_threads()}', file=sys.stderr)
-    cphase = {k: {p: 1e3 * statistics.median(getattr(st, f'{p}_s') for _, st in v) / N_IMAGES for p in ('prefill', 'decode')} for k, v in cruns.items()}
-    sp = _split(secs, {k: e.batch_size for k, e in engines.items()}, {k: [t for t, _ in v] for k, v in cruns.items()}, cphase)
+    cphase = {k: _phase_ms([st for _, st, _ in v], ('prefill', 'decode')) for k, v in cruns.items()}
+    sp = _split(secs, {k: e.batch_size for k, e in engines.items()}, {k: [t for t, _, _ in v] for k, v in cruns.items()}, cphase)
     return [row('stage-A images/s batch 16 vs 1 (tiny)', ratios['batch 16'], '>= 4', ok=same),
             row(f'stage-A images/s batch {BATCH} vs 1 (tiny; out of reach with a margin, see below)', ratios[f'batch {BATCH}'], 'report', ok=same),
             row(f'stage-A the engine\'s model calls alone (batches encoded up front): batch {BATCH} vs 1, what batching buys them', sp['c8'], 'info'),
